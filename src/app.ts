@@ -1,0 +1,121 @@
+/**
+ * Builds the running app from a validated config: store, FAQ (with the bundled demo site when
+ * no county site is configured), bot, HTTP server and the re-crawl schedule. `src/index.ts`
+ * calls it with the real environment; tests call it with their own config on port 0.
+ */
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import type { Logger } from 'pino';
+import { nb } from './bot/messages.nb.js';
+import { VeiviserBot } from './bot/veiviser-bot.js';
+import type { Config } from './config.js';
+import { startDemoSite, type DemoSite } from './demosite/server.js';
+import { FaqService, loadCurated, loadThresholds, toDocs, type CuratedEntry } from './faq/faq-service.js';
+import { formatReport, ingestSite } from './faq/ingest.js';
+import { Analyzer, loadLexicon } from './faq/text.js';
+import { createServer } from './server.js';
+import { LowdbStore } from './store/lowdb-store.js';
+
+export const DEMO_CURATED_FILE = fileURLToPath(new URL('../test/fixtures/demo-site/curated-qa.json', import.meta.url));
+
+export interface App {
+  url: string;
+  siteUrl: string;
+  faq: () => FaqService | undefined;
+  store: LowdbStore;
+  demoSite?: DemoSite;
+  /** Resolves when the first index is built (after the first crawl when the store was empty). */
+  ready: Promise<void>;
+  /** Runs a crawl now and swaps in the new index. */
+  recrawl(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startApp(config: Config, log: Logger): Promise<App> {
+  const store = await LowdbStore.open(config.dataDir);
+  const analyzer = new Analyzer(loadLexicon(config.lexiconFile));
+  const thresholds = loadThresholds(config.thresholdsFile);
+  let demoSite: DemoSite | undefined;
+  let siteUrl = config.siteUrl;
+  let curatedFile = config.curatedFile;
+  if (!siteUrl) {
+    demoSite = await startDemoSite(config.demoSitePort);
+    siteUrl = demoSite.url;
+    curatedFile ??= existsSync(DEMO_CURATED_FILE) ? DEMO_CURATED_FILE : undefined;
+    log.info({ event: 'demo_site_started', url: siteUrl }, 'bundled demo county site');
+  }
+  const curated: CuratedEntry[] = curatedFile ? loadCurated(curatedFile) : [];
+  const contactUrl = config.contactUrl ?? new URL('/om-oss/kontakt', siteUrl).href;
+
+  let faq: FaqService | undefined;
+  const rebuild = async (): Promise<void> => {
+    const docs = toDocs(await store.listPages(), curated, siteUrl);
+    if (faq) faq.rebuild(docs);
+    else faq = new FaqService(analyzer, thresholds, docs);
+    log.info({ event: 'index_built', sections: docs.length });
+  };
+  let crawling: Promise<void> | undefined;
+  const recrawl = (): Promise<void> => {
+    crawling ??= (async () => {
+      try {
+        const result = await ingestSite(store, { startUrl: siteUrl, concurrency: config.crawlConcurrency, delayMs: config.crawlDelayMs });
+        log.info({ event: 'crawl_done', fetched: result.report.fetched, new: result.report.new, changed: result.report.changed, removed: result.report.removed, failed: result.report.failed.length, ms: result.report.durationMs });
+        if (result.upserted.length || result.removed.length || !faq) await rebuild();
+        if (config.env !== 'test') log.debug({ event: 'crawl_report', report: formatReport(result.report) });
+      } finally {
+        crawling = undefined;
+      }
+    })();
+    return crawling;
+  };
+  const ready = (async () => {
+    if ((await store.listPages()).length === 0) await recrawl();
+    else await rebuild();
+  })();
+  ready.catch((err: Error) => log.error({ event: 'first_index_failed', err: err.message }));
+
+  const timer = config.recrawlMinutes > 0
+    ? setInterval(() => void recrawl().catch((err: Error) => log.error({ event: 'crawl_failed', err: err.message })), config.recrawlMinutes * 60_000)
+    : undefined;
+  timer?.unref();
+
+  const authOptions: ConfigurationBotFrameworkAuthenticationOptions = config.bot
+    ? { MicrosoftAppId: config.bot.appId, MicrosoftAppPassword: config.bot.password ?? '', MicrosoftAppType: config.bot.appType, MicrosoftAppTenantId: config.bot.tenantId ?? '' }
+    : {};
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authOptions));
+  adapter.onTurnError = async (ctx, err) => {
+    log.error({ event: 'turn_error', err: err.message, type: ctx.activity.type });
+    if (ctx.activity.type === 'message') await ctx.sendActivity(nb.error).catch(() => undefined);
+  };
+  const bot = new VeiviserBot({ faq: () => faq, store, log, allowedTenantIds: config.allowedTenantIds, contactUrl: () => contactUrl, maxMessageLength: config.maxMessageLength });
+  const app = createServer({ adapter, bot, log, isReady: () => Boolean(faq) });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  log.info({ event: 'listening', url, anonymous: !config.bot });
+  return {
+    url,
+    siteUrl,
+    faq: () => faq,
+    store,
+    demoSite,
+    ready,
+    recrawl,
+    async close() {
+      if (timer) clearInterval(timer);
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      await crawling?.catch(() => undefined);
+      await demoSite?.close();
+      await store.close();
+    },
+  };
+}

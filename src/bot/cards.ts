@@ -1,0 +1,31 @@
+/**
+ * Cards are data: each template in adaptive-cards/*.json is filled with adaptivecards-templating.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as ACData from 'adaptivecards-templating';
+import { CardFactory, type Attachment } from 'botbuilder';
+
+export const CARDS_DIR = fileURLToPath(new URL('../../adaptive-cards/', import.meta.url));
+export const CARD_NAMES = ['welcome', 'answer', 'clarify', 'escalate', 'nav'] as const;
+export type CardName = (typeof CARD_NAMES)[number];
+
+const cache = new Map<CardName, unknown>();
+
+function template(name: CardName): unknown {
+  let t = cache.get(name);
+  if (!t) {
+    t = JSON.parse(readFileSync(`${CARDS_DIR}${name}.json`, 'utf8'));
+    cache.set(name, t);
+  }
+  return t;
+}
+
+/** The card as JSON, with the data filled in. */
+export function renderCard(name: CardName, data: Record<string, unknown>): Record<string, unknown> {
+  return new ACData.Template(template(name)).expand({ $root: data }) as Record<string, unknown>;
+}
+
+export function cardAttachment(name: CardName, data: Record<string, unknown>): Attachment {
+  return CardFactory.adaptiveCard(renderCard(name, data));
+}

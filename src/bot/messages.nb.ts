@@ -1,0 +1,63 @@
+/**
+ * Everything Veiviser says, in Norwegian bokmål. A nynorsk or English version is a new file
+ * with the same shape.
+ */
+export const nb = {
+  welcome: {
+    title: 'Hei! Jeg er Veiviser',
+    helpTitle: 'Dette kan Veiviser hjelpe med',
+    intro: 'Jeg svarer NAV-veiledere på spørsmål om videregående opplæring og fagopplæring for voksne, med svar hentet fra fylkeskommunens egne nettsider – og lenke til siden svaret kommer fra.',
+    abilities: [
+      { name: 'Spør', text: 'Skriv spørsmålet ditt slik du ville sagt det, f.eks. «hvordan blir man praksiskandidat?»' },
+      { name: 'Kilde', text: 'Hvert svar har lenke til siden det kommer fra, og dato for når siden sist ble oppdatert.' },
+      { name: 'Ærlig', text: 'Finner jeg ikke et godt svar, sier jeg det, og viser deg hvor du kan spørre et menneske.' },
+      { name: 'NAV', text: 'Spørsmål om NAVs ytelser, tiltak og aktivitetsplan følger NAVs egne rutiner – dem svarer jeg ikke på.' },
+    ],
+    general: 'Svarene er generelle. Hva som gjelder for én bruker, avhenger av brukerens situasjon – da er en trepartssamtale med fylkets karriereveileder ofte det beste neste steget.',
+    humanHelp: 'Trenger du et menneske? Kontakt fylkets servicetorg (lenke under).',
+    privacy: 'Skriv aldri navn, fødselsnummer eller helseopplysninger om brukeren her. Meldinger med fødselsnummer blir avvist.',
+    examplesHeading: 'Prøv for eksempel:',
+    examples: ['Hvem har rett til videregående som voksen?', 'Hvordan blir man praksiskandidat?', 'Hva er realkompetansevurdering?'],
+    contactTitle: 'Kontakt servicetorget',
+  },
+  teamIntro: 'Hei! Jeg er Veiviser. Nevn meg (@Veiviser) med et spørsmål om videregående opplæring for voksne, så svarer jeg fra fylkets nettsider.',
+  answer: {
+    source: (title: string) => `Fra siden «${title}»`,
+    updated: (date: string) => `Siden ble sist oppdatert ${date}.`,
+    general: 'Svaret er generelt og hentet fra fylkets nettsider. Hva som gjelder for en bestemt bruker, kan avhenge av situasjonen.',
+    helpful: 'Nyttig',
+    notHelpful: 'Ikke nyttig',
+    readMore: 'Les mer',
+    thanks: 'Takk for tilbakemeldingen!',
+    nextStep: 'Takk – beklager at svaret ikke hjalp. Kontakt fylkets servicetorg, så hjelper de deg videre. Snart kan du også sende saken til utdanningsteamet eller bestille en trepartssamtale her.',
+    contactTitle: 'Kontakt servicetorget',
+  },
+  clarify: {
+    title: 'Mente du …?',
+    intro: 'Jeg fant flere sider som kan passe. Velg den som ligner mest på det du lurer på:',
+    none: 'Ingen av disse',
+  },
+  escalate: {
+    title: 'Jeg fant ikke noe godt svar',
+    text: 'Jeg fant ikke noe på fylkets nettsider som svarer godt nok på dette, og jeg vil ikke gjette.',
+    nextSteps: 'Neste steg: kontakt fylkets servicetorg, som kan svare selv eller sende saken videre til utdanningsteamet.',
+    tips: 'Tips: still ett spørsmål om gangen, og bruk gjerne ord som «fagbrev», «inntak», «realkompetanse» eller «privatist».',
+    contactTitle: 'Kontakt servicetorget',
+  },
+  nav: {
+    title: 'Dette er et NAV-spørsmål',
+    text: 'Spørsmål om NAVs ytelser og regelverk – som AAP, tiltakspenger, dagpenger, sykepenger, tiltak og aktivitetsplan – følger NAVs egne rutiner og regelverk. Dem svarer ikke fylkeskommunen på, og Veiviser gjetter ikke.',
+    countyPart: 'Gjelder spørsmålet også selve opplæringen (inntak, fagbrev, realkompetanse, eksamen)? Spør meg om den delen for seg.',
+  },
+  privacyRefusal:
+    'Meldingen ser ut til å inneholde et fødselsnummer eller D-nummer, så jeg har ikke behandlet den og ikke lagret den. Veiviser skal ikke ha personopplysninger om brukere. Still spørsmålet på nytt uten nummeret, navn eller helseopplysninger.',
+  tooLong: (max: number) => `Meldingen er for lang. Skriv spørsmålet kortere (høyst ${max} tegn), gjerne ett spørsmål om gangen.`,
+  emptyMessage: 'Skriv et spørsmål, eller «hjelp» for å se hva jeg kan.',
+  feedbackNotYours: 'Du kan bare gi tilbakemelding på dine egne spørsmål.',
+  unknownQuestion: 'Jeg fant ikke dette spørsmålet lenger. Still det gjerne på nytt.',
+  unknownSection: 'Denne siden finnes ikke lenger i fylkets nettsider. Still spørsmålet på nytt.',
+  invalidAction: 'Handlingen kunne ikke utføres (ugyldige data).',
+  error: 'Beklager, noe gikk galt hos meg. Prøv igjen om litt.',
+  notReady: 'Jeg henter fortsatt inn fylkets nettsider. Prøv igjen om et øyeblikk.',
+};
+export type Messages = typeof nb;

@@ -1,0 +1,266 @@
+/**
+ * The Teams edge: translates activities into calls to the FAQ and the store, and results into
+ * cards. One handler per kind of activity; no domain logic lives here.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  TeamsActivityHandler,
+  TurnContext,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type InvokeResponse,
+} from 'botbuilder';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { FaqService } from '../faq/faq-service.js';
+import type { SectionDoc } from '../faq/search-index.js';
+import { containsIdentityNumber, redactForStorage } from '../privacy/identity-number.js';
+import type { QuestionRecord, Store } from '../store/store.js';
+import { cardAttachment, renderCard } from './cards.js';
+import { nb } from './messages.nb.js';
+
+export interface BotOptions {
+  faq: () => FaqService | undefined;
+  store: Store;
+  log: Logger;
+  allowedTenantIds: string[];
+  contactUrl: () => string;
+  maxMessageLength: number;
+}
+
+const Id = z.string().min(1).max(200);
+const FeedbackData = z.object({ questionId: Id, sectionId: z.string().max(2048).optional(), helpful: z.boolean() }).strict();
+const ChooseData = z.object({ questionId: Id, sectionId: z.string().min(1).max(2048) }).strict();
+const NoneData = z.object({ questionId: Id }).strict();
+const AskData = z.object({ question: z.string().min(1).max(500) }).strict();
+
+type ActionResult = { card?: Record<string, unknown>; message?: string; status?: number };
+
+const hashUser = (id: string | undefined): string => createHash('sha256').update(`veiviser:${id ?? ''}`).digest('hex').slice(0, 32);
+const nbDate = (iso: string): string =>
+  new Intl.DateTimeFormat('nb-NO', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Oslo' }).format(new Date(iso));
+
+export class VeiviserBot extends TeamsActivityHandler {
+  constructor(private readonly o: BotOptions) {
+    super();
+    this.onMessage(async (ctx, next) => {
+      await this.handleMessage(ctx);
+      await next();
+    });
+    this.onMembersAdded(async (ctx, next) => {
+      const botAdded = (ctx.activity.membersAdded ?? []).some((m) => m.id === ctx.activity.recipient.id);
+      if (botAdded) await this.welcome(ctx);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (ctx, next) => {
+      await this.rememberConversation(ctx);
+      await next();
+    });
+  }
+
+  /** Tenant allow-list, checked before any handler: other tenants get no answer at all. */
+  override async run(ctx: TurnContext): Promise<void> {
+    const tenant = tenantOf(ctx);
+    if (this.o.allowedTenantIds.length && (!tenant || !this.o.allowedTenantIds.includes(tenant))) {
+      this.o.log.warn({ event: 'tenant_rejected', tenant: tenant ?? null, type: ctx.activity.type }, 'activity from a tenant not allowed');
+      if (ctx.activity.type === 'invoke') await ctx.sendActivity({ type: 'invokeResponse', value: { status: 403 } });
+      return;
+    }
+    await super.run(ctx);
+  }
+
+  private async rememberConversation(ctx: TurnContext): Promise<void> {
+    const ref = TurnContext.getConversationReference(ctx.activity);
+    const key = `${ref.conversation?.conversationType ?? 'personal'}:${ref.conversation?.id}`;
+    await this.o.store.saveConversation({ key, reference: JSON.parse(JSON.stringify(ref)), updatedAt: new Date().toISOString() });
+  }
+
+  private async welcome(ctx: TurnContext): Promise<void> {
+    await this.rememberConversation(ctx);
+    const type = ctx.activity.conversation?.conversationType ?? 'personal';
+    if (type === 'personal') await ctx.sendActivity({ attachments: [this.welcomeCard(nb.welcome.title)] });
+    else await ctx.sendActivity(nb.teamIntro);
+  }
+
+  private welcomeCard(title: string) {
+    return cardAttachment('welcome', { ...nb.welcome, title, contactUrl: this.o.contactUrl() });
+  }
+
+  private async handleMessage(ctx: TurnContext): Promise<void> {
+    const a = ctx.activity;
+    const type = a.conversation?.conversationType ?? 'personal';
+    // Action.Submit (welcome examples, and clients without Universal Actions) arrives as a message with value.
+    if (a.value && typeof a.value === 'object') {
+      const result = await this.handleAction(ctx, a.value as Record<string, unknown>);
+      if (result.card) await ctx.sendActivity({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: result.card }] });
+      else if (result.message) await ctx.sendActivity(result.message);
+      return;
+    }
+    if (type !== 'personal') {
+      const mentioned = TurnContext.getMentions(a).some((m) => m.mentioned?.id === a.recipient?.id);
+      if (!mentioned) return;
+    }
+    const raw = typeof a.text === 'string' ? a.text : '';
+    const text = (type === 'personal' ? raw : TurnContext.removeRecipientMention(a) ?? raw).replace(/<[^>]+>/g, ' ').trim();
+    await this.answer(ctx, text);
+  }
+
+  private async answer(ctx: TurnContext, text: string): Promise<void> {
+    if (text.length > this.o.maxMessageLength) {
+      this.o.log.info({ event: 'message_too_long', length: text.length });
+      await ctx.sendActivity(nb.tooLong(this.o.maxMessageLength));
+      return;
+    }
+    if (containsIdentityNumber(text)) {
+      this.o.log.info({ event: 'identity_number_refused' });
+      await ctx.sendActivity(nb.privacyRefusal);
+      return;
+    }
+    if (!text) {
+      await ctx.sendActivity(nb.emptyMessage);
+      return;
+    }
+    if (/^(hjelp|help|\?|hei|hallo|start)[.!]?$/i.test(text)) {
+      await ctx.sendActivity({ attachments: [this.welcomeCard(nb.welcome.helpTitle)] });
+      return;
+    }
+    const faq = this.o.faq();
+    if (!faq || faq.size === 0) {
+      await ctx.sendActivity(nb.notReady);
+      return;
+    }
+    const started = process.hrtime.bigint();
+    const result = faq.ask(text);
+    const top = result.hits[0];
+    const a = ctx.activity;
+    const record: QuestionRecord = {
+      id: randomUUID(),
+      at: new Date().toISOString(),
+      userHash: hashUser(a.from?.aadObjectId ?? a.from?.id),
+      conversationType: a.conversation?.conversationType ?? 'personal',
+      tenantId: tenantOf(ctx),
+      outcome: result.decision,
+      topUrl: top?.doc.url,
+      topSectionId: top?.doc.id,
+      coverage: top ? Math.round(top.coverage * 1000) / 1000 : undefined,
+      text: result.decision === 'escalate' || result.decision === 'clarify' ? redactForStorage(text).slice(0, 500) : undefined,
+    };
+    await this.o.store.recordQuestion(record); // durable before the veileder sees anything
+    this.o.log.info({ event: 'question', questionId: record.id, outcome: record.outcome, coverage: record.coverage, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+    let card: Record<string, unknown>;
+    if (result.decision === 'answer' && top) card = this.answerCard(faq, top.doc, text, record.id, 'none');
+    else if (result.decision === 'clarify') {
+      card = renderCard('clarify', {
+        ...nb.clarify,
+        noneTitle: nb.clarify.none,
+        questionId: record.id,
+        candidates: result.candidates.map((h) => ({ id: h.doc.id, heading: h.doc.heading, title: h.doc.title })),
+      });
+    } else if (result.decision === 'nav') card = renderCard('nav', nb.nav);
+    else card = renderCard('escalate', { ...nb.escalate, contactUrl: this.o.contactUrl() });
+    await ctx.sendActivity({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });
+  }
+
+  private answerCard(faq: FaqService, doc: SectionDoc, question: string, questionId: string, feedback: 'none' | 'yes' | 'no'): Record<string, unknown> {
+    return renderCard('answer', {
+      heading: doc.heading,
+      source: nb.answer.source(doc.title),
+      excerpt: question ? faq.excerpt(doc, question) : faq.excerpt(doc, doc.heading),
+      updated: doc.updated ? nb.answer.updated(nbDate(doc.updated)) : '',
+      general: nb.answer.general,
+      helpfulTitle: nb.answer.helpful,
+      notHelpfulTitle: nb.answer.notHelpful,
+      readMoreTitle: nb.answer.readMore,
+      thanks: nb.answer.thanks,
+      nextStep: nb.answer.nextStep,
+      contactTitle: nb.answer.contactTitle,
+      contactUrl: this.o.contactUrl(),
+      url: doc.url,
+      questionId,
+      sectionId: doc.id,
+      feedback,
+    });
+  }
+
+  /** Universal Actions (Action.Execute): the returned card replaces the one clicked. */
+  protected override async onAdaptiveCardInvoke(ctx: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const verb = value?.action?.verb;
+    const data = { ...((value?.action?.data as Record<string, unknown>) ?? {}), verb };
+    const result = await this.handleAction(ctx, data);
+    if (result.card) return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card as never };
+    return { statusCode: result.status ?? 200, type: 'application/vnd.microsoft.activity.message', value: (result.message ?? '') as never };
+  }
+
+  /** Other invokes (unknown names) get a clear 501 instead of a hang. */
+  protected override async onInvokeActivity(ctx: TurnContext): Promise<InvokeResponse> {
+    if (ctx.activity.name === 'adaptiveCard/action') return super.onInvokeActivity(ctx);
+    this.o.log.info({ event: 'invoke_not_supported', name: String(ctx.activity.name ?? '').slice(0, 80) });
+    return { status: 501 };
+  }
+
+  private async handleAction(ctx: TurnContext, raw: Record<string, unknown>): Promise<ActionResult> {
+    const { verb, msteams: _msteams, ...data } = raw;
+    const faq = this.o.faq();
+    try {
+      switch (verb) {
+        case 'ask': {
+          const d = AskData.parse(data);
+          await this.answer(ctx, d.question);
+          return {};
+        }
+        case 'feedback': {
+          const d = FeedbackData.parse(data);
+          const owned = await this.ownQuestion(ctx, d.questionId);
+          if ('message' in owned) return owned;
+          const updated = await this.o.store.setFeedback(d.questionId, d.helpful, new Date().toISOString());
+          if (!updated) return { message: nb.unknownQuestion, status: 404 };
+          this.o.log.info({ event: 'feedback', questionId: d.questionId, helpful: d.helpful });
+          const doc = faq?.section(d.sectionId ?? owned.q.topSectionId ?? '');
+          if (!faq || !doc) return { message: d.helpful ? nb.answer.thanks : nb.answer.nextStep };
+          return { card: this.answerCard(faq, doc, '', d.questionId, d.helpful ? 'yes' : 'no') };
+        }
+        case 'choose': {
+          const d = ChooseData.parse(data);
+          const owned = await this.ownQuestion(ctx, d.questionId);
+          if ('message' in owned) return owned;
+          const doc = faq?.section(d.sectionId);
+          if (!faq || !doc) return { message: nb.unknownSection, status: 404 };
+          return { card: this.answerCard(faq, doc, '', d.questionId, 'none') };
+        }
+        case 'none': {
+          const d = NoneData.parse(data);
+          const owned = await this.ownQuestion(ctx, d.questionId);
+          if ('message' in owned) return owned;
+          return { card: renderCard('escalate', { ...nb.escalate, contactUrl: this.o.contactUrl() }) };
+        }
+        default:
+          this.o.log.info({ event: 'card_action_rejected', reason: 'unknown verb' });
+          return { message: nb.invalidAction, status: 400 };
+      }
+    } catch (err) {
+      if (err instanceof z.ZodError) {
+        this.o.log.info({ event: 'card_action_rejected', reason: 'invalid data', verb: String(verb).slice(0, 40) });
+        return { message: nb.invalidAction, status: 400 };
+      }
+      throw err;
+    }
+  }
+
+  /** A card action on a question is allowed only for the person who asked it. */
+  private async ownQuestion(ctx: TurnContext, questionId: string): Promise<{ q: QuestionRecord } | { message: string; status: number }> {
+    const q = await this.o.store.getQuestion(questionId);
+    if (!q) return { message: nb.unknownQuestion, status: 404 };
+    const from = ctx.activity.from;
+    if (q.userHash !== hashUser(from?.aadObjectId ?? from?.id)) {
+      this.o.log.warn({ event: 'card_action_rejected', reason: 'not the asker', questionId });
+      return { message: nb.feedbackNotYours, status: 403 };
+    }
+    return { q };
+  }
+}
+
+function tenantOf(ctx: TurnContext): string | undefined {
+  const a = ctx.activity;
+  const cd = a.channelData as { tenant?: { id?: string } } | undefined;
+  return cd?.tenant?.id ?? a.conversation?.tenantId ?? undefined;
+}

@@ -1,0 +1,61 @@
+/**
+ * npm run ask -- --data-dir DIR [--jsonl] ["question"]
+ * Answers questions from an ingested data directory exactly as the bot would. With --jsonl it
+ * reads one question per line on stdin and writes one JSON object per line, in order:
+ * {"question","decision":"answer|clarify|escalate|nav|refused","results":[{"url","title","score"}]}
+ * A question holding a national identity number is refused (decision "refused", no results) and
+ * the number is not echoed.
+ */
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { DEMO_CURATED_FILE } from '../app.js';
+import { FaqService, loadCurated, loadThresholds, toDocs } from '../faq/faq-service.js';
+import { Analyzer, loadLexicon } from '../faq/text.js';
+import { containsIdentityNumber, maskIdentityNumbers } from '../privacy/identity-number.js';
+import { LowdbStore } from '../store/lowdb-store.js';
+import { cliArgs } from './args.js';
+
+const { values, positionals } = cliArgs({
+  'data-dir': { type: 'string' },
+  jsonl: { type: 'boolean', default: false },
+  curated: { type: 'string' },
+});
+
+export function answerLine(faq: FaqService, question: string): string {
+  if (containsIdentityNumber(question)) return JSON.stringify({ question: maskIdentityNumbers(question), decision: 'refused', results: [] });
+  const r = faq.ask(question);
+  return JSON.stringify({
+    question,
+    decision: r.decision,
+    results: r.hits.slice(0, 5).map((h) => ({ url: h.doc.url, title: h.doc.heading === h.doc.title ? h.doc.title : `${h.doc.title} – ${h.doc.heading}`, score: Math.round(h.score * 1000) / 1000 })),
+  });
+}
+
+async function main(): Promise<void> {
+  const dataDir = resolve(values['data-dir'] as string | undefined ?? process.env.VEIVISER_DATA_DIR ?? 'data');
+  const store = await LowdbStore.open(dataDir);
+  const pages = await store.listPages();
+  if (pages.length === 0) throw new Error(`Ingen sider i ${dataDir}. Kjør først: npm run ingest -- <start-url> --data-dir ${dataDir}`);
+  const site = new URL(pages[0].url).origin;
+  // The bundled demo site always runs on loopback; its curated entries apply only to it.
+  const loopback = /^https?:\/\/(127\.0\.0\.1|localhost)(:|\/)/.test(site);
+  const curatedFile = (values.curated as string | undefined) ?? process.env.FAQ_CURATED_FILE ?? (loopback ? DEMO_CURATED_FILE : undefined);
+  const curated = curatedFile ? loadCurated(curatedFile) : [];
+  const faq = new FaqService(new Analyzer(loadLexicon(process.env.FAQ_LEXICON_FILE)), loadThresholds(process.env.FAQ_THRESHOLDS_FILE), toDocs(pages, curated, site));
+  if (values.jsonl) {
+    const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+    for await (const line of rl) {
+      const q = line.trim();
+      if (!q) continue;
+      process.stdout.write(`${answerLine(faq, q)}\n`);
+    }
+  } else {
+    for (const q of positionals) process.stdout.write(`${JSON.stringify(JSON.parse(answerLine(faq, q)), null, 2)}\n`);
+  }
+  await store.close();
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`ask feilet: ${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+/**
+ * npm run ingest -- <start-url> [--data-dir DIR] [--concurrency N] [--delay-ms MS]
+ * Crawls a county site into the data directory (incrementally, when it has been crawled
+ * before). Without a start URL it crawls the bundled demo site. Progress on stderr, the
+ * summary on stdout.
+ */
+import { resolve } from 'node:path';
+import { startDemoSite, type DemoSite } from '../demosite/server.js';
+import { formatReport, ingestSite } from '../faq/ingest.js';
+import { LowdbStore } from '../store/lowdb-store.js';
+import { cliArgs } from './args.js';
+
+const { values, positionals } = cliArgs({
+  'data-dir': { type: 'string' },
+  concurrency: { type: 'string' },
+  'delay-ms': { type: 'string' },
+  'max-pages': { type: 'string' },
+});
+
+async function main(): Promise<void> {
+  const dataDir = resolve(values['data-dir'] as string | undefined ?? process.env.VEIVISER_DATA_DIR ?? 'data');
+  let demo: DemoSite | undefined;
+  let startUrl = positionals[0];
+  if (!startUrl) {
+    demo = await startDemoSite(0);
+    startUrl = demo.url;
+    process.stderr.write(`Ingen start-URL: henter det innebygde demonettstedet (${startUrl}).\n`);
+  }
+  try {
+    new URL(startUrl);
+  } catch {
+    throw new Error(`Ugyldig start-URL: ${startUrl}`);
+  }
+  const store = await LowdbStore.open(dataDir);
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  const result = await ingestSite(store, {
+    startUrl,
+    concurrency: values.concurrency ? Number(values.concurrency) : undefined,
+    delayMs: values['delay-ms'] !== undefined ? Number(values['delay-ms']) : demo ? 0 : undefined,
+    maxPages: values['max-pages'] ? Number(values['max-pages']) : undefined,
+    onProgress: (p) => {
+      const line = `[${p.done}/${p.done + p.queued}] hentet ${p.fetched}, uendret ${p.unchanged}, feilet ${p.failed}`;
+      if (tty) process.stderr.write(`\r${line.padEnd(70)}`);
+      else if (Date.now() - last > 2000) {
+        last = Date.now();
+        process.stderr.write(`${line}\n`);
+      }
+    },
+  });
+  if (tty) process.stderr.write('\n');
+  process.stdout.write(`${formatReport(result.report)}\nData: ${dataDir}\n`);
+  await store.close();
+  await demo?.close();
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`ingest feilet: ${err.message}\n`);
+  process.exit(1);
+});

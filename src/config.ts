@@ -1,0 +1,108 @@
+/**
+ * Configuration, read once from the environment by the composition root and validated with
+ * zod. Every error names the variable. No other module reads process.env.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().optional());
+const intIn = (min: number, max: number, def: number) =>
+  z.preprocess((v) => (v === undefined || v === '' ? def : Number(v)), z.number().int().min(min).max(max));
+const url = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.url({ protocol: /^https?$/ }).optional());
+
+const Env = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: intIn(0, 65535, 3978),
+  HOST: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MicrosoftAppType: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).default('SingleTenant'),
+  MicrosoftAppId: optionalString,
+  MicrosoftAppPassword: optionalString,
+  MicrosoftAppTenantId: optionalString,
+  ALLOWED_TENANT_IDS: optionalString,
+  VEIVISER_DATA_DIR: z.string().default('data'),
+  FAQ_SITE_URL: url,
+  DEMO_SITE_PORT: intIn(0, 65535, 3980),
+  FAQ_CURATED_FILE: optionalString,
+  FAQ_LEXICON_FILE: optionalString,
+  FAQ_THRESHOLDS_FILE: optionalString,
+  FAQ_CONTACT_URL: url,
+  FAQ_RECRAWL_INTERVAL_MINUTES: intIn(0, 60 * 24 * 31, 1440),
+  CRAWL_CONCURRENCY: intIn(1, 16, 4),
+  CRAWL_DELAY_MS: intIn(0, 60_000, 100),
+  MAX_MESSAGE_LENGTH: intIn(100, 20_000, 2000),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  /** Bot Framework credentials; undefined = anonymous local mode (never in production). */
+  bot?: { appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI'; appId: string; password?: string; tenantId?: string };
+  /** Tenants whose activities get an answer; empty = all. */
+  allowedTenantIds: string[];
+  dataDir: string;
+  /** The county site to crawl; undefined = the bundled demo site. */
+  siteUrl?: string;
+  demoSitePort: number;
+  curatedFile?: string;
+  lexiconFile?: string;
+  thresholdsFile?: string;
+  /** Where the escalate outcome sends people until tickets exist; default: the site's contact page. */
+  contactUrl?: string;
+  recrawlMinutes: number;
+  crawlConcurrency: number;
+  crawlDelayMs: number;
+  maxMessageLength: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration; throws ConfigError with one line per problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(miljø)'}: ${i.message}`);
+    throw new ConfigError(`Ugyldig konfigurasjon:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  let bot: Config['bot'];
+  if (e.MicrosoftAppId) {
+    bot = { appType: e.MicrosoftAppType, appId: e.MicrosoftAppId, password: e.MicrosoftAppPassword, tenantId: e.MicrosoftAppTenantId };
+    if (e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) problems.push(`MicrosoftAppPassword: mangler (kreves for MicrosoftAppType=${e.MicrosoftAppType})`);
+    if (e.MicrosoftAppType === 'UserAssignedMSI' && e.MicrosoftAppPassword) problems.push('MicrosoftAppPassword: skal ikke settes med MicrosoftAppType=UserAssignedMSI (administrert identitet)');
+    if (e.MicrosoftAppType !== 'MultiTenant' && !e.MicrosoftAppTenantId) problems.push(`MicrosoftAppTenantId: mangler (kreves for MicrosoftAppType=${e.MicrosoftAppType})`);
+  } else {
+    if (e.MicrosoftAppPassword) problems.push('MicrosoftAppId: mangler, men MicrosoftAppPassword er satt');
+    if (e.NODE_ENV === 'production') {
+      problems.push('MicrosoftAppId: mangler. Med NODE_ENV=production starter ikke Veiviser uten Bot Framework-legitimasjon, fordi boten da ville godta uautentiserte forespørsler');
+    }
+  }
+  if (problems.length) throw new ConfigError(`Ugyldig konfigurasjon:\n  ${problems.join('\n  ')}`);
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    logLevel: e.LOG_LEVEL,
+    bot,
+    allowedTenantIds: (e.ALLOWED_TENANT_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    dataDir: resolve(e.VEIVISER_DATA_DIR),
+    siteUrl: e.FAQ_SITE_URL,
+    demoSitePort: e.DEMO_SITE_PORT,
+    curatedFile: e.FAQ_CURATED_FILE ? resolve(e.FAQ_CURATED_FILE) : undefined,
+    lexiconFile: e.FAQ_LEXICON_FILE ? resolve(e.FAQ_LEXICON_FILE) : undefined,
+    thresholdsFile: e.FAQ_THRESHOLDS_FILE ? resolve(e.FAQ_THRESHOLDS_FILE) : undefined,
+    contactUrl: e.FAQ_CONTACT_URL,
+    recrawlMinutes: e.FAQ_RECRAWL_INTERVAL_MINUTES,
+    crawlConcurrency: e.CRAWL_CONCURRENCY,
+    crawlDelayMs: e.CRAWL_DELAY_MS,
+    maxMessageLength: e.MAX_MESSAGE_LENGTH,
+  };
+}

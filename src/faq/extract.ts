@@ -1,0 +1,135 @@
+/**
+ * Turns a county web page into searchable sections. Mozilla's Readability (the engine behind
+ * Firefox's reader view) finds the real content and drops menus, headers, footers, cookie
+ * banners, breadcrumbs and "related links" boxes; the content is then split at its h2/h3
+ * headings, each section keeping its heading and the anchor the page gives it.
+ */
+import { Readability } from '@mozilla/readability';
+import { JSDOM, VirtualConsole } from 'jsdom';
+
+export interface ExtractedSection {
+  heading: string;
+  /** The heading's id on the page (for a #anchor link), when it has one. */
+  anchor?: string;
+  text: string;
+}
+
+export interface ExtractedPage {
+  title: string;
+  /** ISO date of the page's last change, from the page's metadata or the HTTP header. */
+  updated?: string;
+  sections: ExtractedSection[];
+  /** All text of the extracted content (for duplicate detection). */
+  text: string;
+  /** Absolute URLs of links on the page (without #fragment). */
+  links: string[];
+  /** The page's rel=canonical URL, when it declares one. */
+  canonical?: string;
+  /** The page asks not to be indexed (meta robots noindex). */
+  noindex: boolean;
+}
+
+const BOILERPLATE = 'aside, nav, form, dialog, [role="dialog"], [role="alertdialog"], [role="navigation"], [role="search"], [role="complementary"], body > header, body > footer, [aria-label="Brødsmulesti"], script, style, noscript, template, iframe';
+const quietConsole = new VirtualConsole();
+const BLOCK = new Set(['P', 'LI', 'DD', 'DT', 'TD', 'TH', 'BLOCKQUOTE', 'PRE', 'DIV', 'SECTION', 'TR', 'UL', 'OL', 'TABLE', 'FIGCAPTION', 'H4', 'H5', 'H6', 'BR']);
+
+export function extractPage(html: string, pageUrl: string, lastModifiedHeader?: string | null): ExtractedPage {
+  const dom = new JSDOM(html, { url: pageUrl, virtualConsole: quietConsole });
+  const doc = dom.window.document;
+  const links = new Set<string>();
+  for (const a of Array.from(doc.querySelectorAll('a[href]'))) {
+    const rel = (a.getAttribute('rel') ?? '').toLowerCase();
+    if (rel.includes('nofollow')) continue;
+    try {
+      const u = new URL(a.getAttribute('href') ?? '', pageUrl);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') continue;
+      u.hash = '';
+      links.add(u.href);
+    } catch {
+      // an unparseable href is not a link
+    }
+  }
+  const canonicalHref = doc.querySelector('link[rel~="canonical"]')?.getAttribute('href');
+  let canonical: string | undefined;
+  if (canonicalHref) {
+    try {
+      canonical = new URL(canonicalHref, pageUrl).href;
+    } catch {
+      canonical = undefined;
+    }
+  }
+  const robots = doc.querySelector('meta[name="robots"]')?.getAttribute('content') ?? '';
+  const noindex = /noindex/i.test(robots);
+  const metaDate =
+    doc.querySelector('meta[property="article:modified_time"]')?.getAttribute('content') ??
+    doc.querySelector('meta[name="dcterms.modified"]')?.getAttribute('content') ??
+    doc.querySelector('meta[name="last-modified"]')?.getAttribute('content') ??
+    undefined;
+  const updated = toIsoDate(metaDate) ?? toIsoDate(lastModifiedHeader ?? undefined);
+  const docTitle = doc.title;
+  // Landmarks that are never a page's own content, whatever their class names: Readability
+  // keeps an <aside> or a form that sits inside <main>, so those go before it runs.
+  for (const el of Array.from(doc.querySelectorAll(BOILERPLATE))) el.remove();
+
+  const article = new Readability(doc, { charThreshold: 200 }).parse();
+  const title = cleanTitle(article?.title || docTitle || pageUrl);
+  const sections: ExtractedSection[] = [];
+  if (article?.content) {
+    const content = JSDOM.fragment(article.content);
+    let current: ExtractedSection = { heading: title, text: '' };
+    const flush = (): void => {
+      current.text = tidy(current.text);
+      if (current.text) sections.push(current);
+    };
+    const walk = (node: Node): void => {
+      for (const child of Array.from(node.childNodes)) {
+        if (child.nodeType === 3) {
+          current.text += child.textContent ?? '';
+          continue;
+        }
+        if (child.nodeType !== 1) continue;
+        const el = child as Element;
+        const tag = el.tagName;
+        if (tag === 'H1') continue;
+        if (tag === 'H2' || tag === 'H3') {
+          flush();
+          const heading = tidy(el.textContent ?? '');
+          const anchor = el.getAttribute('id') ?? el.querySelector('[id]')?.getAttribute('id') ?? el.querySelector('a[name]')?.getAttribute('name') ?? undefined;
+          current = { heading: heading || title, anchor: anchor || undefined, text: '' };
+          continue;
+        }
+        if (tag === 'SCRIPT' || tag === 'STYLE' || tag === 'NOSCRIPT') continue;
+        const block = BLOCK.has(tag);
+        if (block) current.text += '\n';
+        walk(el);
+        if (block) current.text += '\n';
+      }
+    };
+    walk(content);
+    flush();
+  }
+  dom.window.close();
+  return { title, updated, sections, text: sections.map((s) => `${s.heading}\n${s.text}`).join('\n'), links: [...links], canonical, noindex };
+}
+
+/** Collapses runs of spaces, keeps one newline between blocks. */
+function tidy(s: string): string {
+  return s
+    .replace(/[ \t\u00a0]+/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** "Praksiskandidat | Fjordvik fylkeskommune" → "Praksiskandidat". */
+function cleanTitle(t: string): string {
+  const parts = t.split(/\s+[|–—-]\s+/);
+  return tidy(parts[0] || t);
+}
+
+function toIsoDate(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}

@@ -1,0 +1,210 @@
+/**
+ * Norwegian text analysis for search: tokens, stop words, Snowball stemming with a fix for
+ * agent nouns, folding of æ/ø/å for people who type without them, compound splitting,
+ * nynorsk/English/abbreviation mapping and typo tolerance. Both the index and the query go
+ * through the same functions, so a word typed one way meets the same word written another way.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import snowball from 'snowball-stemmers';
+
+export interface Lexicon {
+  /** Query word or two-word phrase → extra words searched with it. */
+  expand: Record<string, string[]>;
+  /** Nynorsk word → bokmål word. */
+  nynorsk: Record<string, string>;
+  /** English word or two-word phrase → Norwegian words ([] drops the word). */
+  english: Record<string, string[]>;
+  /** Words and two-word phrases that make a question NAV's business. */
+  nav: string[];
+  /** Words with no meaning for search. */
+  stopwords: string[];
+}
+
+export const DEFAULT_LEXICON_FILE = fileURLToPath(new URL('./lexicon.json', import.meta.url));
+
+/** Reads and checks an editable lexicon file; a broken file is a clear error, never ignored. */
+export function loadLexicon(file: string = DEFAULT_LEXICON_FILE): Lexicon {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`Kan ikke lese ordlista ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  const o = raw as Partial<Lexicon>;
+  for (const key of ['expand', 'nynorsk', 'english'] as const) {
+    if (typeof o[key] !== 'object' || o[key] === null || Array.isArray(o[key])) throw new Error(`Ordlista ${file}: "${key}" må være et objekt`);
+  }
+  for (const key of ['nav', 'stopwords'] as const) {
+    if (!Array.isArray(o[key])) throw new Error(`Ordlista ${file}: "${key}" må være en liste`);
+  }
+  return o as Lexicon;
+}
+
+const TOKEN_RE = /[\p{L}\p{N}]+/gu;
+
+/** Lower-cased words of a text, in order. */
+export function words(text: string): string[] {
+  return text.normalize('NFC').toLowerCase().match(TOKEN_RE) ?? [];
+}
+
+const FOLD: Record<string, string> = { æ: 'ae', ø: 'o', å: 'a', ä: 'ae', ö: 'o', é: 'e', è: 'e', ê: 'e', ó: 'o', ò: 'o', ô: 'o', á: 'a', à: 'a', ü: 'u', ú: 'u', í: 'i' };
+/** Folds Norwegian and other accented letters so "vitnemal" meets "vitnemål". */
+export function fold(word: string): string {
+  return word.replace(/[æøåäöéèêóòôáàüúí]/g, (c) => FOLD[c] ?? c);
+}
+
+/** Levenshtein distance with adjacent transpositions (optimal string alignment), capped. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const prev2 = new Array<number>(b.length + 1).fill(0);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = new Array<number>(b.length + 1);
+    cur[0] = i;
+    let rowMin = cur[0];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    for (let j = 0; j <= b.length; j++) prev2[j] = prev[j];
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** One weighted search term. */
+export interface QueryTerm { term: string; weight: number }
+/** A thing the user asked about: alternatives, each a set of terms that together stand for it. */
+export interface Concept { word: string; alternatives: QueryTerm[][] }
+
+export class Analyzer {
+  private readonly stemmer = snowball.newStemmer('norwegian');
+  private readonly stop: Set<string>;
+  private readonly navSingle: Set<string>;
+  private readonly navPhrases: string[];
+  private readonly stemCache = new Map<string, string>();
+
+  constructor(readonly lexicon: Lexicon) {
+    this.stop = new Set(lexicon.stopwords);
+    this.navSingle = new Set(lexicon.nav.filter((w) => !w.includes(' ')));
+    this.navPhrases = lexicon.nav.filter((w) => w.includes(' '));
+  }
+
+  isStopword(word: string): boolean {
+    return this.stop.has(word);
+  }
+
+  /**
+   * Stem then fold. Snowball stems "veiledere" to "veileder" but "veileder" to "veiled"; agent
+   * nouns would never meet, so a remaining "-er"/"-ern" ending on a long stem is cut as well.
+   */
+  stem(word: string): string {
+    const cached = this.stemCache.get(word);
+    if (cached !== undefined) return cached;
+    let s = this.stemmer.stem(word);
+    if (s.length >= 7 && s.endsWith('ern')) s = s.slice(0, -3);
+    else if (s.length >= 6 && s.endsWith('er')) s = s.slice(0, -2);
+    const out = fold(s);
+    if (this.stemCache.size < 200_000) this.stemCache.set(word, out);
+    return out;
+  }
+
+  /** Index-side terms of a text: stems of all non-stopwords (compound parts are added by the index). */
+  indexWords(text: string): string[] {
+    return words(text).filter((w) => !this.stop.has(w));
+  }
+
+  /** True when the question is about NAV's own benefits or rules. */
+  isNavQuestion(text: string): boolean {
+    const ws = words(text);
+    if (ws.some((w) => this.navSingle.has(w) || this.navSingle.has(fold(w)))) return true;
+    const joined = ` ${ws.join(' ')} `;
+    return this.navPhrases.some((p) => joined.includes(` ${p} `));
+  }
+
+  /**
+   * Turns a question into concepts. Nynorsk and English words are mapped to bokmål, two-word
+   * phrases are looked up before single words, and abbreviations/synonyms add alternatives with
+   * a lower weight.
+   */
+  queryWords(text: string): { word: string; extra: string[] }[] {
+    const raw = words(text);
+    const out: { word: string; extra: string[] }[] = [];
+    for (let i = 0; i < raw.length; i++) {
+      const w = raw[i];
+      const next = raw[i + 1];
+      const bigram = next !== undefined ? `${w} ${next}` : undefined;
+      if (bigram && this.lexicon.english[bigram]) {
+        const mapped = this.lexicon.english[bigram];
+        if (mapped.length) out.push({ word: mapped[0], extra: [...mapped.slice(1), ...(this.lexicon.expand[mapped[0]] ?? [])] });
+        i++;
+        continue;
+      }
+      if (bigram && this.lexicon.expand[bigram]) {
+        out.push({ word: w, extra: this.lexicon.expand[bigram] });
+        continue;
+      }
+      let word = this.lexicon.nynorsk[w] ?? w;
+      let extra: string[] = [];
+      const eng = this.lexicon.english[w];
+      if (eng && !this.stop.has(w) && this.lexicon.nynorsk[w] === undefined) {
+        if (eng.length === 0) continue;
+        word = eng[0];
+        extra = eng.slice(1);
+      }
+      if (this.stop.has(word)) continue;
+      extra = [...extra, ...(this.lexicon.expand[word] ?? this.lexicon.expand[fold(word)] ?? [])];
+      out.push({ word, extra });
+    }
+    return out;
+  }
+}
+
+/**
+ * Splits Norwegian compounds into known words ("realkompetansevurdering" → "realkompetanse" +
+ * "vurdering", "søknadsfrist" → "søknad" + "frist"), using the corpus's own words as the
+ * dictionary and preferring the split whose parts are most frequent.
+ */
+export class Decompounder {
+  private readonly cache = new Map<string, string[] | null>();
+  constructor(private readonly vocab: Map<string, number>, private readonly minLength = 8) {}
+
+  split(word: string): string[] | null {
+    if (word.length < this.minLength) return null;
+    const hit = this.cache.get(word);
+    if (hit !== undefined) return hit;
+    let best: { parts: string[]; score: number } | null = null;
+    for (let i = 3; i <= word.length - 4; i++) {
+      const right = word.slice(i);
+      const left = word.slice(0, i);
+      const lefts = [left];
+      if ((left.endsWith('s') || left.endsWith('e')) && left.length > 3) lefts.push(left.slice(0, -1));
+      for (const l of lefts) {
+        const lf = this.vocab.get(l);
+        if (!lf) continue;
+        const rf = this.vocab.get(right);
+        let parts: string[] | null = null;
+        let score = 0;
+        if (rf && right.length >= 4) {
+          parts = [l, right];
+          score = Math.sqrt(lf * rf);
+        } else {
+          const sub = right.length >= this.minLength ? this.split(right) : null;
+          if (sub) {
+            parts = [l, ...sub];
+            score = Math.sqrt(lf * Math.min(...sub.map((p) => this.vocab.get(p) ?? 1))) * 0.8;
+          }
+        }
+        if (parts && (!best || score > best.score)) best = { parts, score };
+      }
+    }
+    const result = best ? best.parts : null;
+    if (this.cache.size < 200_000) this.cache.set(word, result);
+    return result;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Composition root: reads the config once, starts the app, stops cleanly on SIGINT/SIGTERM.
+ */
+import { startApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './log.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const app = await startApp(config, log);
+  process.stderr.write(
+    `\nVeiviser kjører på ${app.url}/api/messages` +
+      (config.bot ? '' : ' (lokal modus uten Bot Framework-legitimasjon)') +
+      `\nFylkets nettsted: ${app.siteUrl}` +
+      `\nPrøv i Microsoft 365 Agents Playground: npm run playground (eller agentsplayground -e ${app.url}/api/messages -c msteams)\n\n`,
+  );
+  const stop = async (): Promise<void> => {
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`Veiviser kunne ikke starte: ${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+/**
+ * The Store port: everything Veiviser keeps. The lowdb adapter (one JSON file per kind of data)
+ * serves one instance; a PostgreSQL adapter for several instances follows the same contract.
+ * Every method resolves only after the change is durable, so nothing a user is told about can
+ * be lost afterwards.
+ */
+import type { CrawlReport, StoredPage } from '../faq/crawler.js';
+
+export type Decision = 'answer' | 'clarify' | 'escalate' | 'nav';
+
+/** One question asked, for statistics. Holds no name, no message text for answered questions. */
+export interface QuestionRecord {
+  id: string;
+  at: string;
+  /** sha256 of the Teams user id (lets only the asker give feedback; not reversible to a name). */
+  userHash: string;
+  conversationType: string;
+  tenantId?: string;
+  office?: string;
+  outcome: Decision;
+  topUrl?: string;
+  topSectionId?: string;
+  coverage?: number;
+  /**
+   * For questions Veiviser could not answer only (content gaps for the web editors), with
+   * number runs and e-mail addresses masked. Answered questions keep no text.
+   */
+  text?: string;
+  /** Set when the veileder pressed Nyttig / Ikke nyttig. */
+  feedback?: { helpful: boolean; at: string };
+}
+
+export interface StoredConversation {
+  key: string;
+  reference: Record<string, unknown>;
+  updatedAt: string;
+}
+
+export interface Store {
+  /** Crawled pages as of the last crawl. */
+  listPages(): Promise<StoredPage[]>;
+  /** Writes a crawl's changes and its report in one durable write. */
+  applyCrawl(change: { upserted: StoredPage[]; removed: string[]; report: CrawlReport }): Promise<void>;
+  lastCrawlReport(): Promise<CrawlReport | undefined>;
+  recordQuestion(q: QuestionRecord): Promise<void>;
+  getQuestion(id: string): Promise<QuestionRecord | undefined>;
+  listQuestions(): Promise<QuestionRecord[]>;
+  /** Stores feedback on a question; returns the updated record, or undefined if there is none. */
+  setFeedback(questionId: string, helpful: boolean, at: string): Promise<QuestionRecord | undefined>;
+  /** Conversation references kept at install for proactive messages (later issues). */
+  saveConversation(c: StoredConversation): Promise<void>;
+  getConversation(key: string): Promise<StoredConversation | undefined>;
+  close(): Promise<void>;
+}
+
+/** A data file exists but cannot be read: the app stops rather than overwrite it. */
+export class StoreCorruptError extends Error {
+  constructor(readonly file: string, cause: Error) {
+    super(`Datafila ${file} er ødelagt og kan ikke leses (${cause.message}). Veiviser starter ikke, for ikke å overskrive den: rett fila eller legg tilbake en sikkerhetskopi.`);
+    this.name = 'StoreCorruptError';
+  }
+}
