@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import snowball from 'snowball-stemmers';
+import * as snowballModule from 'snowball-stemmers';
 
 export interface Lexicon {
   /** Query word or two-word phrase → extra words searched with it. */
@@ -19,7 +19,14 @@ export interface Lexicon {
   nav: string[];
   /** Words with no meaning for search. */
   stopwords: string[];
+  /** Groups of words that mean the same here: each searches for the others (optional). */
+  equivalent?: string[][];
+  /** Names of other countries: a question naming one is about education from abroad (optional). */
+  countries?: string[];
 }
+
+/** What a country name in a question also searches for. */
+export const COUNTRY_TERMS = ['utlandet', 'utenlandsk'];
 
 export const DEFAULT_LEXICON_FILE = fileURLToPath(new URL('./lexicon.json', import.meta.url));
 
@@ -38,10 +45,16 @@ export function loadLexicon(file: string = DEFAULT_LEXICON_FILE): Lexicon {
   for (const key of ['nav', 'stopwords'] as const) {
     if (!Array.isArray(o[key])) throw new Error(`Ordlista ${file}: "${key}" må være en liste`);
   }
+  if (o.equivalent !== undefined && (!Array.isArray(o.equivalent) || o.equivalent.some((g) => !Array.isArray(g)))) throw new Error(`Ordlista ${file}: "equivalent" må være en liste av lister`);
+  if (o.countries !== undefined && !Array.isArray(o.countries)) throw new Error(`Ordlista ${file}: "countries" må være en liste`);
   return o as Lexicon;
 }
 
-const TOKEN_RE = /[\p{L}\p{N}]+/gu;
+// snowball-stemmers is CommonJS; depending on the loader its API sits on the namespace or on .default.
+const snowball = ((snowballModule as unknown as { default?: typeof snowballModule }).default?.newStemmer ? (snowballModule as unknown as { default: typeof snowballModule }).default : snowballModule);
+
+/** Words and numbers; "23/5" (the 23/5 rule) stays one token. */
+const TOKEN_RE = /\p{N}+\/\p{N}+|[\p{L}\p{N}]+/gu;
 
 /** Lower-cased words of a text, in order. */
 export function words(text: string): string[] {

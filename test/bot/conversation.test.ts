@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cardOf, startHarness, teamsActivity, type Harness } from '../helpers/harness.js';
+import { validIdentityNumber } from '../helpers/identity.js';
+
+const json = (x: unknown): string => JSON.stringify(x);
+
+describe('conversations over HTTP (Teams-shaped activities, loopback Bot Connector)', function () {
+  this.timeout(60_000);
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ ALLOWED_TENANT_IDS: 'tenant-fjordvik' });
+  });
+  after(async () => h?.close());
+
+  async function ask(text: string, over: Record<string, unknown> = {}) {
+    const from = h.sent.length;
+    const res = await h.post(teamsActivity(h, { text, ...over }));
+    assert.equal(res.status, 200);
+    const replies = await h.waitForReplies(from);
+    return replies[0];
+  }
+
+  it('greets with a welcome card when installed in personal chat', async () => {
+    const from = h.sent.length;
+    const res = await h.post(teamsActivity(h, { type: 'conversationUpdate', membersAdded: [{ id: '28:veiviser-bot' }, { id: '29:user-kari' }] }));
+    assert.equal(res.status, 200);
+    const [reply] = await h.waitForReplies(from);
+    const card = json(cardOf(reply));
+    assert.match(card, /Hei! Jeg er Veiviser/);
+    assert.match(card, /Svarene er generelle/);
+    assert.match(card, /Kontakt servicetorget/);
+    assert.ok(await h.app.store.getConversation('personal:a:personal-kari'));
+  });
+
+  it('answers a question with the section, an excerpt, a "Les mer" link to page and anchor, the date and a general-answer line', async () => {
+    const reply = await ask('hvordan blir man praksiskandidat?');
+    const card = cardOf(reply);
+    assert.ok(card, 'expected an answer card');
+    const s = json(card);
+    assert.match(s, /Les mer/);
+    assert.match(s, /\/fagopplaering\/praksiskandidat/);
+    assert.match(s, /sist oppdatert/i);
+    assert.match(s, /Svaret er generelt/);
+    assert.match(s, /Nyttig/);
+    const q = (await h.app.store.listQuestions()).at(-1);
+    assert.equal(q?.outcome, 'answer');
+    assert.equal(q?.text, undefined, 'answered questions keep no text');
+  });
+
+  it('shows the help card on "hjelp"', async () => {
+    const card = json(cardOf(await ask('hjelp')));
+    assert.match(card, /Dette kan Veiviser hjelpe med/);
+  });
+
+  it('says plainly when it has no good answer, and points to a human', async () => {
+    const card = json(cardOf(await ask('når er lunsjpausen på Dalheim vgs?')));
+    assert.match(card, /fant ikke noe godt svar/i);
+    assert.match(card, /om-oss\/kontakt/);
+    const q = (await h.app.store.listQuestions()).at(-1);
+    assert.equal(q?.outcome, 'escalate');
+    assert.match(q?.text ?? '', /lunsjpausen/);
+  });
+
+  it("sends NAV's own benefit questions to NAV's routines instead of answering", async () => {
+    const card = json(cardOf(await ask('kan bruker beholde AAP mens hun tar fagbrev?')));
+    assert.match(card, /NAV-spørsmål/);
+    assert.match(card, /NAVs egne rutiner/);
+  });
+
+  it('refuses a message holding a national identity number, and neither stores, logs nor echoes it', async () => {
+    const fnr = validIdentityNumber('240588');
+    const spaced = `${fnr.slice(0, 6)} ${fnr.slice(6)}`;
+    const questionsBefore = (await h.app.store.listQuestions()).length;
+    const reply = await ask(`bruker ${spaced} vil ta fagbrev, hva gjør vi?`);
+    assert.match(String(reply.activity.text), /fødselsnummer/);
+    assert.ok(!json(reply.activity).includes(fnr.slice(6)));
+    assert.equal((await h.app.store.listQuestions()).length, questionsBefore);
+    for (const f of readdirSync(h.dataDir)) assert.ok(!readFileSync(join(h.dataDir, f), 'utf8').includes(fnr.slice(6)), `${f} holds the number`);
+    assert.ok(!h.logs.join('').includes(fnr.slice(6)), 'the log holds the number');
+  });
+
+  it('refuses an over-long message with a clear explanation', async () => {
+    const reply = await ask('fagbrev '.repeat(400));
+    assert.match(String(reply.activity.text), /for lang/);
+  });
+
+  it('in a channel answers only when @mentioned, with the mention stripped', async () => {
+    const channel = { conversation: { id: '19:kanal@thread.tacv2;messageid=1', conversationType: 'channel', tenantId: 'tenant-fjordvik' } };
+    const from = h.sent.length;
+    await h.post(teamsActivity(h, { text: 'hva er realkompetansevurdering', ...channel }));
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(h.sent.length, from, 'no answer without a mention');
+    const reply = await ask('<at>Veiviser</at> hva er realkompetansevurdering', {
+      ...channel,
+      entities: [{ type: 'mention', text: '<at>Veiviser</at>', mentioned: { id: '28:veiviser-bot', name: 'Veiviser' } }],
+    });
+    assert.equal(reply.conversationId, '19:kanal@thread.tacv2;messageid=1');
+    assert.match(json(cardOf(reply)), /realkompetansevurdering/i);
+  });
+
+  it('gives no answer to another tenant, and logs it', async () => {
+    const from = h.sent.length;
+    const res = await h.post(teamsActivity(h, { text: 'hva er fagbrev', channelData: { tenant: { id: 'tenant-other' } }, conversation: { id: 'a:x', conversationType: 'personal', tenantId: 'tenant-other' } }));
+    assert.equal(res.status, 200);
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(h.sent.length, from);
+    assert.ok(h.logs.some((l) => l.includes('tenant_rejected')));
+  });
+
+  it('stores "Nyttig" feedback from the asker and replaces the buttons with thanks', async () => {
+    await ask('hvordan blir man praksiskandidat?');
+    const q = (await h.app.store.listQuestions()).at(-1);
+    assert.ok(q);
+    const res = await h.post(teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'feedback', data: { questionId: q.id, sectionId: q.topSectionId, helpful: true } } } }));
+    assert.equal(res.status, 200);
+    const body = res.body as { statusCode: number; type: string; value: unknown };
+    assert.equal(body.statusCode, 200);
+    assert.equal(body.type, 'application/vnd.microsoft.card.adaptive');
+    assert.match(json(body.value), /Takk for tilbakemeldingen/);
+    assert.doesNotMatch(json(body.value), /"verb":"feedback"/);
+    assert.equal((await h.app.store.getQuestion(q.id))?.feedback?.helpful, true);
+  });
+
+  it('"Ikke nyttig" is stored and offers the next step', async () => {
+    await ask('frist privatisteksamen høst');
+    const q = (await h.app.store.listQuestions()).at(-1);
+    assert.ok(q);
+    const res = await h.post(teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'feedback', data: { questionId: q.id, helpful: false } } } }));
+    const body = res.body as { value: unknown };
+    assert.match(json(body.value), /Kontakt fylkets servicetorg/);
+    assert.equal((await h.app.store.getQuestion(q.id))?.feedback?.helpful, false);
+  });
+
+  it('refuses forged card actions: another user, unknown verb, malformed data — and changes nothing', async () => {
+    await ask('hva koster privatisteksamen');
+    const q = (await h.app.store.listQuestions()).at(-1);
+    assert.ok(q);
+    const forged = await h.post(teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', from: { id: '29:mallory', aadObjectId: 'aad-mallory' }, value: { action: { type: 'Action.Execute', verb: 'feedback', data: { questionId: q.id, helpful: false } } } }));
+    assert.equal((forged.body as { statusCode: number }).statusCode, 403);
+    const bad = await h.post(teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'feedback', data: { questionId: q.id, helpful: 'ja', extra: '<script>' } } } }));
+    assert.equal((bad.body as { statusCode: number }).statusCode, 400);
+    const unknown = await h.post(teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'deleteEverything', data: {} } } }));
+    assert.equal((unknown.body as { statusCode: number }).statusCode, 400);
+    assert.equal((await h.app.store.getQuestion(q.id))?.feedback, undefined);
+  });
+
+  it('answers malformed requests with a clear 400, and /healthz with ok', async () => {
+    const broken = await fetch(`${h.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type": "message", ' });
+    assert.equal(broken.status, 400);
+    assert.match(await broken.text(), /gyldig JSON/);
+    const noType = await h.post({ text: 'hei' });
+    assert.equal(noType.status, 400);
+    const huge = await fetch(`${h.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', text: 'x'.repeat(400_000) }) });
+    assert.equal(huge.status, 413);
+    const health = await fetch(`${h.app.url}/healthz`);
+    assert.deepEqual(await health.json(), { status: 'ok', index: 'ready' });
+  });
+});

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('configuration', () => {
+  it('runs anonymously for local use with embedded defaults', () => {
+    const c = loadConfig({});
+    assert.equal(c.port, 3978);
+    assert.equal(c.bot, undefined);
+    assert.equal(c.host, '127.0.0.1');
+    assert.equal(c.siteUrl, undefined, 'no site configured: the bundled demo site is used');
+    assert.equal(c.recrawlMinutes, 1440);
+  });
+
+  it('refuses to start in production without Bot Framework credentials', () => {
+    assert.throws(() => loadConfig({ NODE_ENV: 'production' }), (e: Error) => e instanceof ConfigError && /MicrosoftAppId/.test(e.message) && /NODE_ENV=production/.test(e.message));
+  });
+
+  it('accepts single-tenant credentials and managed identity, and names what is missing', () => {
+    const st = loadConfig({ NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppPassword: 'secret', MicrosoftAppTenantId: 'tenant' });
+    assert.deepEqual(st.bot, { appType: 'SingleTenant', appId: 'app', password: 'secret', tenantId: 'tenant' });
+    assert.equal(st.host, '0.0.0.0');
+    const msi = loadConfig({ NODE_ENV: 'production', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: 'msi-client-id', MicrosoftAppTenantId: 'tenant' });
+    assert.equal(msi.bot?.appType, 'UserAssignedMSI');
+    assert.throws(() => loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'x' }), /MicrosoftAppTenantId/);
+    assert.throws(() => loadConfig({ MicrosoftAppId: 'app', MicrosoftAppTenantId: 't' }), /MicrosoftAppPassword/);
+    assert.throws(() => loadConfig({ MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: 'a', MicrosoftAppTenantId: 't', MicrosoftAppPassword: 'x' }), /MicrosoftAppPassword/);
+  });
+
+  it('names the variable in every validation error', () => {
+    assert.throws(() => loadConfig({ PORT: 'abc' }), /PORT/);
+    assert.throws(() => loadConfig({ FAQ_SITE_URL: 'not a url' }), /FAQ_SITE_URL/);
+    assert.throws(() => loadConfig({ MicrosoftAppType: 'Whatever' }), /MicrosoftAppType/);
+    assert.throws(() => loadConfig({ CRAWL_CONCURRENCY: '99' }), /CRAWL_CONCURRENCY/);
+  });
+
+  it('reads the tenant allow-list as a comma-separated list', () => {
+    assert.deepEqual(loadConfig({ ALLOWED_TENANT_IDS: ' a , b,,c ' }).allowedTenantIds, ['a', 'b', 'c']);
+  });
+});

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { crawlDemo, demoFaq } from '../../bench/eval-lib.js';
+import { FaqService, loadThresholds, type Thresholds } from '../../src/faq/faq-service.js';
+import type { SectionDoc } from '../../src/faq/search-index.js';
+import { Analyzer, loadLexicon } from '../../src/faq/text.js';
+
+const analyzer = new Analyzer(loadLexicon());
+const doc = (id: string, title: string, heading: string, text: string, kind: 'page' | 'curated' = 'page'): SectionDoc => ({
+  id: `https://fylke.example.no/${id}`, url: `https://fylke.example.no/${id}`, pageUrl: `https://fylke.example.no/${id.split('#')[0]}`, title, heading, text, kind,
+});
+
+describe('FAQ retrieval on the demo county site', function () {
+  this.timeout(60_000);
+  let faq: FaqService;
+  before(async () => {
+    const { pages, site } = await crawlDemo();
+    faq = demoFaq(pages, site, loadThresholds());
+  });
+  const topPaths = (q: string, k = 3) => faq.ask(q).hits.slice(0, k).map((h) => new URL(h.doc.pageUrl).pathname);
+
+  it('meets a compound word and its spelled-out form both ways', () => {
+    assert.ok(topPaths('vurdering av realkompetanse').includes('/voksne/realkompetansevurdering'));
+    assert.ok(topPaths('realkompetansevurdering').includes('/voksne/realkompetansevurdering'));
+  });
+
+  it('understands abbreviations, typos, missing æøå, nynorsk and English', () => {
+    assert.ok(topPaths('rkv for voksne').includes('/voksne/realkompetansevurdering'));
+    assert.ok(topPaths('privatisteksamn påmelding').includes('/eksamen/privatist'));
+    assert.ok(topPaths('tapt vitnemal').includes('/dokumentasjon/bestille-kopi-av-vitnemal'));
+    assert.ok(topPaths('Korleis blir ein praksiskandidat?').includes('/fagopplaering/praksiskandidat'));
+    assert.ok(topPaths('how can my client get a trade certificate as a private candidate').some((p) => p.startsWith('/fagopplaering/') || p === '/eksamen/privatist'));
+  });
+
+  it('ranks a matching curated entry above crawled text', () => {
+    const hits = faq.ask('hvordan når jeg servicetorget i fylket?').hits;
+    assert.equal(hits[0].doc.kind, 'curated');
+    assert.match(hits[0].doc.url, /\/om-oss\/kontakt#servicetorget$/);
+  });
+
+  it('recognises NAV questions and never answers them from county pages', () => {
+    assert.equal(faq.ask('hvor lenge kan bruker få tiltakspenger?').decision, 'nav');
+    assert.equal(faq.ask('Kan hun beholde AAP under fagbrev på jobb?').decision, 'nav');
+  });
+
+  it('escalates nonsense and off-topic questions', () => {
+    assert.equal(faq.ask('qwxz plopp brumm').decision, 'escalate');
+    assert.equal(faq.ask('').decision, 'escalate');
+  });
+});
+
+describe('FAQ decisions and excerpts (small corpus, explicit thresholds)', () => {
+  const t: Thresholds = { answer: 0.6, clarify: 0.3, margin: 0.8 };
+  const docs = [
+    doc('praksis#hvem', 'Praksiskandidat', 'Hvem kan bli praksiskandidat?', 'Du kan bli praksiskandidat hvis du har lang og allsidig praksis i faget. Praksistiden må være 25 prosent lengre enn læretiden. Du melder deg opp til fagprøven hos fylket. Teorien tar du som privatist.'),
+    doc('laerling#kontrakt', 'Lærling', 'Lærekontrakt', 'En lærling har lærekontrakt med en godkjent lærebedrift. Læretiden er vanligvis to år i bedrift.'),
+    doc('vurdering', 'Kompetanse', 'Vurdering av realkompetanse', 'Fylket kan vurdere realkompetanse for voksne som har lang erfaring. Vurderingen er gratis for dem som har rett.'),
+    doc('eksamen#a', 'Eksamen for voksne', 'Eksamen i fellesfag', 'Voksne kan ta eksamen i norsk og matematikk.'),
+    doc('eksamen2#b', 'Eksamen for privatister', 'Eksamen i fellesfag som privatist', 'Voksne kan ta eksamen i norsk og matematikk som privatist.'),
+  ];
+  const faq = new FaqService(analyzer, t, docs);
+
+  it('answers when one section clearly matches', () => {
+    const r = faq.ask('hvem kan bli praksiskandidat');
+    assert.equal(r.decision, 'answer');
+    assert.equal(r.hits[0].doc.id, 'https://fylke.example.no/praksis#hvem');
+  });
+
+  it('finds a spelled-out compound from the compound word', () => {
+    assert.equal(faq.ask('realkompetansevurdering').hits[0].doc.id, 'https://fylke.example.no/vurdering');
+  });
+
+  it('asks "Mente du …?" with candidates from different pages when two pages fit equally', () => {
+    const r = faq.ask('eksamen i fellesfag for voksne');
+    assert.equal(r.decision, 'clarify');
+    assert.ok(r.candidates.length >= 2 && r.candidates.length <= 3);
+    assert.equal(new Set(r.candidates.map((c) => c.doc.pageUrl)).size, r.candidates.length);
+  });
+
+  it('escalates when nothing covers the question', () => {
+    assert.equal(faq.ask('busskort for elever i Bergen').decision, 'escalate');
+  });
+
+  it('gives an excerpt of 2–4 whole sentences that meet the question', () => {
+    const ex = faq.excerpt(docs[0], 'hvor lang praksistid trengs');
+    const sentences = ex.split(/(?<=\.)\s+/);
+    assert.ok(sentences.length >= 2 && sentences.length <= 4, ex);
+    assert.match(ex, /25 prosent/);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * Runs the real app on loopback ports with a temp data dir and the bundled demo site, plus a
+ * loopback server that plays the Bot Connector (the activity's serviceUrl) and records replies.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { startApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+
+export interface Sent { conversationId: string; activity: Record<string, unknown> }
+
+export interface Harness {
+  app: App;
+  dataDir: string;
+  connectorUrl: string;
+  sent: Sent[];
+  logs: string[];
+  post(activity: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
+  /** Waits (bounded) until the connector has received `count` activities after `from`. */
+  waitForReplies(from: number, count?: number, ms?: number): Promise<Sent[]>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'veiviser-test-'));
+  const sent: Sent[] = [];
+  const connector: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      const m = /\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
+      if (m && req.method === 'POST') sent.push({ conversationId: decodeURIComponent(m[1]), activity: JSON.parse(body || '{}') });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `reply-${sent.length}` }));
+    });
+  });
+  await new Promise<void>((r) => connector.listen(0, '127.0.0.1', () => r()));
+  const ca = connector.address();
+  const connectorUrl = `http://127.0.0.1:${typeof ca === 'object' && ca ? ca.port : 0}/`;
+  const logs: string[] = [];
+  const logStream = new Writable({ write(chunk: Buffer, _enc, cb) { logs.push(chunk.toString('utf8')); cb(); } });
+  const config = loadConfig({
+    NODE_ENV: 'test', PORT: '0', VEIVISER_DATA_DIR: dataDir, DEMO_SITE_PORT: '0', CRAWL_DELAY_MS: '0',
+    FAQ_RECRAWL_INTERVAL_MINUTES: '0', LOG_LEVEL: 'info', ...env,
+  });
+  const app = await startApp(config, createLogger('info', logStream));
+  await app.ready;
+  return {
+    app,
+    dataDir,
+    connectorUrl,
+    sent,
+    logs,
+    async post(activity) {
+      const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      const text = await res.text();
+      let body: unknown = text;
+      try { body = JSON.parse(text); } catch { /* not JSON */ }
+      return { status: res.status, body };
+    },
+    async waitForReplies(from, count = 1, ms = 5000) {
+      const until = Date.now() + ms;
+      while (sent.length < from + count && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      return sent.slice(from);
+    },
+    async close() {
+      await app.close();
+      await new Promise<void>((r) => { connector.closeAllConnections(); connector.close(() => r()); });
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let seq = 0;
+/** A Teams-shaped activity (channelId msteams, tenant in channelData). */
+export function teamsActivity(h: Harness, over: Record<string, unknown> = {}): Record<string, unknown> {
+  seq++;
+  return {
+    type: 'message',
+    id: `act-${seq}`,
+    channelId: 'msteams',
+    serviceUrl: h.connectorUrl,
+    timestamp: new Date().toISOString(),
+    from: { id: '29:user-kari', name: 'Kari Veileder', aadObjectId: 'aad-kari' },
+    recipient: { id: '28:veiviser-bot', name: 'Veiviser' },
+    conversation: { id: 'a:personal-kari', conversationType: 'personal', tenantId: 'tenant-fjordvik' },
+    channelData: { tenant: { id: 'tenant-fjordvik' } },
+    locale: 'nb-NO',
+    ...over,
+  };
+}
+
+/** The first Adaptive Card in a sent activity. */
+export function cardOf(s: Sent | undefined): Record<string, unknown> | undefined {
+  const att = (s?.activity.attachments as { contentType: string; content: Record<string, unknown> }[] | undefined) ?? [];
+  return att.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+}
