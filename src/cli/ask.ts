@@ -7,18 +7,22 @@
  * the number is not echoed.
  */
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { DEMO_CURATED_FILE } from '../app.js';
 import { FaqService, loadCurated, loadThresholds, toDocs } from '../faq/faq-service.js';
 import { Analyzer, loadLexicon } from '../faq/text.js';
 import { containsIdentityNumber, maskIdentityNumbers } from '../privacy/identity-number.js';
 import { LowdbStore } from '../store/lowdb-store.js';
-import { cliArgs } from './args.js';
 
-const { values, positionals } = cliArgs({
+const { values, positionals } = parseArgs({
+  args: process.argv.slice(2),
+  allowPositionals: true,
+  options: {
   'data-dir': { type: 'string' },
   jsonl: { type: 'boolean', default: false },
   curated: { type: 'string' },
+  },
 });
 
 export function answerLine(faq: FaqService, question: string): string {
@@ -32,14 +36,14 @@ export function answerLine(faq: FaqService, question: string): string {
 }
 
 async function main(): Promise<void> {
-  const dataDir = resolve(values['data-dir'] as string | undefined ?? process.env.VEIVISER_DATA_DIR ?? 'data');
+  const dataDir = resolve(values['data-dir'] ?? process.env.VEIVISER_DATA_DIR ?? 'data');
   const store = await LowdbStore.open(dataDir);
   const pages = await store.listPages();
   if (pages.length === 0) throw new Error(`Ingen sider i ${dataDir}. Kjør først: npm run ingest -- <start-url> --data-dir ${dataDir}`);
   const site = new URL(pages[0].url).origin;
   // The bundled demo site always runs on loopback; its curated entries apply only to it.
   const loopback = /^https?:\/\/(127\.0\.0\.1|localhost)(:|\/)/.test(site);
-  const curatedFile = (values.curated as string | undefined) ?? process.env.FAQ_CURATED_FILE ?? (loopback ? DEMO_CURATED_FILE : undefined);
+  const curatedFile = values.curated ?? process.env.FAQ_CURATED_FILE ?? (loopback ? DEMO_CURATED_FILE : undefined);
   const curated = curatedFile ? loadCurated(curatedFile) : [];
   const faq = new FaqService(new Analyzer(loadLexicon(process.env.FAQ_LEXICON_FILE)), loadThresholds(process.env.FAQ_THRESHOLDS_FILE), toDocs(pages, curated, site));
   if (values.jsonl) {

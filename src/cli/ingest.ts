@@ -5,20 +5,24 @@
  * summary on stdout.
  */
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { startDemoSite, type DemoSite } from '../demosite/server.js';
 import { formatReport, ingestSite } from '../faq/ingest.js';
 import { LowdbStore } from '../store/lowdb-store.js';
-import { cliArgs } from './args.js';
 
-const { values, positionals } = cliArgs({
+const { values, positionals } = parseArgs({
+  args: process.argv.slice(2),
+  allowPositionals: true,
+  options: {
   'data-dir': { type: 'string' },
   concurrency: { type: 'string' },
   'delay-ms': { type: 'string' },
   'max-pages': { type: 'string' },
+  },
 });
 
 async function main(): Promise<void> {
-  const dataDir = resolve(values['data-dir'] as string | undefined ?? process.env.VEIVISER_DATA_DIR ?? 'data');
+  const dataDir = resolve(values['data-dir'] ?? process.env.VEIVISER_DATA_DIR ?? 'data');
   let demo: DemoSite | undefined;
   let startUrl = positionals[0];
   if (!startUrl) {

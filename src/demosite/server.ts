@@ -21,7 +21,7 @@ export interface PageMeta {
   section: string;
   related?: string[];
 }
-interface Page { path: string; meta: PageMeta; body: string }
+export interface Page { path: string; meta: PageMeta; body: string }
 
 const SECTIONS: Record<string, string> = {
   voksne: 'Videregående for voksne',
@@ -84,7 +84,7 @@ export function loadPages(dir: string): Page[] {
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 const nbDate = (iso: string): string => new Intl.DateTimeFormat('nb-NO', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Oslo' }).format(new Date(iso));
 
-function renderPage(page: Page, origin: string, pages: Map<string, Page>): string {
+export function renderPage(page: Page, origin: string, pages: Map<string, Page>): string {
   const { meta } = page;
   const sectionName = SECTIONS[meta.section];
   const menu = Object.entries(SECTIONS)

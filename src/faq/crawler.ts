@@ -369,9 +369,19 @@ export function simhash(text: string): string {
   const ws = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   const v = new Int32Array(64);
   for (let i = 0; i + 2 < Math.max(ws.length, 3); i++) {
-    const sh = ws.slice(i, i + 3).join(' ');
-    const h = createHash('md5').update(sh).digest();
-    for (let b = 0; b < 64; b++) v[b] += (h[b >> 3] >> (b & 7)) & 1 ? 1 : -1;
+    const sh = `${ws[i]} ${ws[i + 1] ?? ''} ${ws[i + 2] ?? ''}`;
+    // Two independent 32-bit FNV-1a hashes make the 64 bits.
+    let h1 = 0x811c9dc5;
+    let h2 = 0x01000193 ^ 0x5bd1e995;
+    for (let c = 0; c < sh.length; c++) {
+      const code = sh.charCodeAt(c);
+      h1 = Math.imul(h1 ^ code, 0x01000193);
+      h2 = Math.imul(h2 ^ code, 0x5bd1e995) ^ (h2 >>> 15);
+    }
+    for (let b = 0; b < 32; b++) {
+      v[b] += (h1 >>> b) & 1 ? 1 : -1;
+      v[b + 32] += (h2 >>> b) & 1 ? 1 : -1;
+    }
   }
   let hex = '';
   for (let n = 0; n < 16; n++) {
@@ -382,14 +392,9 @@ export function simhash(text: string): string {
   return hex;
 }
 
+const POP4 = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
 export function hamming(a: string, b: string): number {
   let d = 0;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    let x = parseInt(a[i], 16) ^ parseInt(b[i], 16);
-    while (x) {
-      d += x & 1;
-      x >>= 1;
-    }
-  }
+  for (let i = 0; i < Math.min(a.length, b.length); i++) d += POP4[parseInt(a[i], 16) ^ parseInt(b[i], 16)];
   return d;
 }

@@ -2,10 +2,11 @@
  * Turns a county web page into searchable sections. Mozilla's Readability (the engine behind
  * Firefox's reader view) finds the real content and drops menus, headers, footers, cookie
  * banners, breadcrumbs and "related links" boxes; the content is then split at its h2/h3
- * headings, each section keeping its heading and the anchor the page gives it.
+ * headings, each section keeping its heading and the anchor the page gives it. The DOM is
+ * linkedom's: about eight times faster than jsdom for this (bench/ingest.ts).
  */
 import { Readability } from '@mozilla/readability';
-import { JSDOM, VirtualConsole } from 'jsdom';
+import { parseHTML } from 'linkedom';
 
 export interface ExtractedSection {
   heading: string;
@@ -30,12 +31,10 @@ export interface ExtractedPage {
 }
 
 const BOILERPLATE = 'aside, nav, form, dialog, [role="dialog"], [role="alertdialog"], [role="navigation"], [role="search"], [role="complementary"], body > header, body > footer, [aria-label="Brødsmulesti"], script, style, noscript, template, iframe';
-const quietConsole = new VirtualConsole();
 const BLOCK = new Set(['P', 'LI', 'DD', 'DT', 'TD', 'TH', 'BLOCKQUOTE', 'PRE', 'DIV', 'SECTION', 'TR', 'UL', 'OL', 'TABLE', 'FIGCAPTION', 'H4', 'H5', 'H6', 'BR']);
 
 export function extractPage(html: string, pageUrl: string, lastModifiedHeader?: string | null): ExtractedPage {
-  const dom = new JSDOM(html, { url: pageUrl, virtualConsole: quietConsole });
-  const doc = dom.window.document;
+  const doc = parseHTML(html).document as unknown as Document;
   const links = new Set<string>();
   for (const a of Array.from(doc.querySelectorAll('a[href]'))) {
     const rel = (a.getAttribute('rel') ?? '').toLowerCase();
@@ -66,7 +65,7 @@ export function extractPage(html: string, pageUrl: string, lastModifiedHeader?: 
     doc.querySelector('meta[name="last-modified"]')?.getAttribute('content') ??
     undefined;
   const updated = toIsoDate(metaDate) ?? toIsoDate(lastModifiedHeader ?? undefined);
-  const docTitle = doc.title;
+  const docTitle = doc.querySelector('title')?.textContent ?? '';
   // Landmarks that are never a page's own content, whatever their class names: Readability
   // keeps an <aside> or a form that sits inside <main>, so those go before it runs.
   for (const el of Array.from(doc.querySelectorAll(BOILERPLATE))) el.remove();
@@ -75,7 +74,7 @@ export function extractPage(html: string, pageUrl: string, lastModifiedHeader?: 
   const title = cleanTitle(article?.title || docTitle || pageUrl);
   const sections: ExtractedSection[] = [];
   if (article?.content) {
-    const content = JSDOM.fragment(article.content);
+    const content = (parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document as unknown as Document).body;
     let current: ExtractedSection = { heading: title, text: '' };
     const flush = (): void => {
       current.text = tidy(current.text);
@@ -108,7 +107,6 @@ export function extractPage(html: string, pageUrl: string, lastModifiedHeader?: 
     walk(content);
     flush();
   }
-  dom.window.close();
   return { title, updated, sections, text: sections.map((s) => `${s.heading}\n${s.text}`).join('\n'), links: [...links], canonical, noindex };
 }
 

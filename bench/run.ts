@@ -1,0 +1,22 @@
+/** npm run bench: prints quality, latency, memory and ingest figures (nothing here is a test). */
+import { ingestBench } from './ingest.js';
+import { latencyBench } from './latency.js';
+import { printQuality, qualityBench } from './quality.js';
+
+const only = process.argv[2];
+
+if (!only || only === 'quality') printQuality(await qualityBench());
+
+if (!only || only === 'latency') {
+  console.log('\nAnswer latency, in-process (FaqService.ask: analysis, ranking, decision), eval questions x5');
+  for (const r of await latencyBench()) {
+    console.log(`  ${String(r.sections).padStart(6)} sections: build ${r.buildMs.toFixed(0)} ms, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(2)} ms` + (r.rssMb ? `, RSS ${r.rssMb.toFixed(0)} MB` : ''));
+  }
+  console.log('  target: p99 < 10 ms at 10,000 sections');
+}
+
+if (!only || only === 'ingest') {
+  const r = await ingestBench();
+  console.log(`\nIngest from a loopback server: ${r.fetched} pages fetched and extracted, ${r.pages} indexed, in ${r.seconds.toFixed(1)} s = ${r.pagesPerSecond.toFixed(0)} pages/s (concurrency 8, no delay)`);
+  console.log('  target: >= 100 pages/s');
+}
