@@ -33,6 +33,9 @@ const Env = z.object({
   MAX_MESSAGE_LENGTH: intIn(100, 20_000, 2000),
 });
 
+/** Every environment variable Veiviser reads (all are documented in .env.example). */
+export const ENV_VARIABLES = Object.keys(Env.shape);
+
 export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { readFileSync } from 'node:fs';
+import { ConfigError, ENV_VARIABLES, loadConfig } from '../src/config.js';
 
 describe('configuration', () => {
   it('runs anonymously for local use with embedded defaults', () => {
@@ -35,5 +36,10 @@ describe('configuration', () => {
 
   it('reads the tenant allow-list as a comma-separated list', () => {
     assert.deepEqual(loadConfig({ ALLOWED_TENANT_IDS: ' a , b,,c ' }).allowedTenantIds, ['a', 'b', 'c']);
+  });
+
+  it('documents every variable it reads in .env.example', () => {
+    const example = readFileSync('.env.example', 'utf8');
+    for (const v of ENV_VARIABLES) assert.match(example, new RegExp(`^${v}=`, 'm'), `${v} missing from .env.example`);
   });
 });
