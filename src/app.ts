@@ -60,7 +60,8 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   const recrawl = (): Promise<void> => {
     crawling ??= (async () => {
       try {
-        const result = await ingestSite(store, { startUrl: siteUrl, concurrency: config.crawlConcurrency, delayMs: config.crawlDelayMs });
+        // The bundled demo site is our own loopback server: no politeness delay needed there.
+        const result = await ingestSite(store, { startUrl: siteUrl, concurrency: config.crawlConcurrency, delayMs: demoSite ? 0 : config.crawlDelayMs });
         log.info({ event: 'crawl_done', fetched: result.report.fetched, new: result.report.new, changed: result.report.changed, removed: result.report.removed, failed: result.report.failed.length, ms: result.report.durationMs });
         if (result.upserted.length || result.removed.length || !faq) await rebuild();
         if (config.env !== 'test') log.debug({ event: 'crawl_report', report: formatReport(result.report) });

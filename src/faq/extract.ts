@@ -99,7 +99,8 @@ export function extractPage(html: string, pageUrl: string, lastModifiedHeader?: 
         }
         if (tag === 'SCRIPT' || tag === 'STYLE' || tag === 'NOSCRIPT') continue;
         const block = BLOCK.has(tag);
-        if (block) current.text += '\n';
+        if (tag === 'LI') current.text += '\n• ';
+        else if (block) current.text += '\n';
         walk(el);
         if (block) current.text += '\n';
       }
@@ -116,7 +117,7 @@ function tidy(s: string): string {
     .replace(/[ \t\u00a0]+/g, ' ')
     .split('\n')
     .map((l) => l.trim())
-    .filter(Boolean)
+    .filter((l) => l && l !== '•')
     .join('\n');
 }
 

@@ -1,0 +1,176 @@
+/**
+ * End to end through a Teams mock: the real app (in-process, port 0, temp data dir, bundled demo
+ * county site) + the Microsoft 365 Agents Playground (pinned @microsoft/m365agentsplayground,
+ * offline, Veiviser's test tenant) + its web UI in headless Debian Chromium (playwright-core).
+ * A veileder asks in personal chat, gets an answer card with a "Les mer" link to the county page,
+ * clicks "Nyttig", and the feedback is stored.
+ *
+ * Needs /usr/bin/chromium (apt-get install -y chromium): without it the suite is skipped, or
+ * fails when CI=true. Screenshots go to test-artifacts/ (gitignored).
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { startApp, type App } from '../../src/app.js';
+import { PLAYGROUND_CONFIG, startPlayground, type Playground } from '../../src/cli/playground.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+const QUESTION = 'hvordan blir man praksiskandidat?';
+const EXPECTED_PATH = '/fagopplaering/praksiskandidat';
+const UI_TIMEOUT = 20_000;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function withTimeout<T>(what: string, ms: number, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('e2e: Microsoft 365 Agents Playground (Teams mock) + headless Chromium', function () {
+  this.timeout(120_000);
+
+  let tmp: string | undefined;
+  let app: App | undefined;
+  let playground: Playground | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      const why = `${CHROMIUM} not installed (apt-get install -y chromium)`;
+      if (process.env.CI === 'true') throw new Error(`playground e2e cannot run in CI: ${why}`);
+      console.log(`    playground e2e skipped: ${why}`);
+      this.skip();
+    }
+    tmp = mkdtempSync(join(tmpdir(), 'veiviser-e2e-'));
+    const dataDir = join(tmp, 'data');
+    const pgCwd = join(tmp, 'playground'); // the playground writes devTools/ into its cwd
+    mkdirSync(pgCwd);
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      VEIVISER_DATA_DIR: dataDir,
+      DEMO_SITE_PORT: '0',
+      CRAWL_DELAY_MS: '0',
+      FAQ_RECRAWL_INTERVAL_MINUTES: '0',
+      LOG_LEVEL: 'silent',
+    });
+    app = await startApp(config, createLogger('silent'));
+    await withTimeout('first crawl of the demo site', 60_000, app.ready);
+    assert.ok(app.faq()?.size, 'the index is built');
+
+    playground = await startPlayground({
+      botEndpoint: `${app.url}/api/messages`,
+      port: await freePort(),
+      cwd: pgCwd,
+      env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', M365_AGENTS_PLAYGROUND_CONFIG_PATH: PLAYGROUND_CONFIG },
+      timeoutMs: 30_000,
+    });
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'nb-NO' });
+    context.setDefaultTimeout(UI_TIMEOUT);
+    context.setDefaultNavigationTimeout(30_000);
+    page = await context.newPage();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    for (const f of readdirSync(ARTIFACTS)) if (f.startsWith('playground-')) rmSync(join(ARTIFACTS, f), { force: true });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    // Evidence for CI: what the UI showed and what the playground logged.
+    await page?.screenshot({ path: join(ARTIFACTS, 'playground-failure.png'), fullPage: true }).catch(() => undefined);
+    if (playground) writeFileSync(join(ARTIFACTS, 'playground-failure-output.log'), playground.output());
+    const pgLog = tmp && join(tmp, 'playground', 'devTools', 'm365agentsplayground.log');
+    if (pgLog && existsSync(pgLog)) copyFileSync(pgLog, join(ARTIFACTS, 'playground-failure-devtools.log'));
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    await withTimeout('closing the browser', 10_000, (async () => browser?.close())()).catch(() => undefined);
+    await playground?.stop();
+    await withTimeout('closing the app', 10_000, (async () => app?.close())()).catch(() => undefined);
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('answers a question in personal chat with a card linking to the county page, and stores "Nyttig" feedback', async function () {
+    const p = page!;
+    await p.goto(`${playground!.url}/`, { waitUntil: 'domcontentloaded' });
+    await p.getByText('Personal Chat', { exact: true }).first().click();
+    const box = p.locator('[role=textbox]').first();
+    await box.click();
+    await box.pressSequentially(QUESTION);
+    await p.keyboard.press('Enter');
+
+    const cards = p.locator('.ac-adaptiveCard');
+    const answerCard = cards.filter({ has: p.getByRole('link', { name: 'Les mer' }) }).last();
+    const clarifyCard = cards.filter({ hasText: 'Mente du' }).last();
+    await answerCard.or(clarifyCard).first().waitFor();
+    if (!(await answerCard.count())) {
+      // "Mente du …?": choose the candidate about becoming a praksiskandidat (Action.Execute
+      // "choose"); the bot replaces the card with the answer card for that section.
+      const candidate: Locator = clarifyCard.getByRole('button').filter({ hasText: /praksiskandidat/i }).first();
+      console.log(`      (the bot asked "Mente du …?"; choosing «${(await candidate.innerText()).trim()}»)`);
+      await candidate.click();
+      await answerCard.waitFor();
+    }
+
+    // Heading (TextBlock style "heading") and the "Les mer" Action.OpenUrl to the page#anchor.
+    const heading = (await answerCard.getByRole('heading').first().innerText()).trim();
+    assert.ok(heading.length > 3, `the answer card has a heading (got ${JSON.stringify(heading)})`);
+    const readMore = answerCard.getByRole('link', { name: 'Les mer' });
+    const href = await readMore.getAttribute('title'); // the playground's renderer puts the OpenUrl target here
+    assert.ok(href, '"Les mer" carries its URL');
+    const url = new URL(href);
+    assert.equal(url.origin, new URL(app!.siteUrl).origin, `"Les mer" points at the demo county site (${href})`);
+    assert.equal(url.pathname.replace(/\/$/, ''), EXPECTED_PATH, `"Les mer" points at the praksiskandidat page (${href})`);
+    assert.match(url.hash, /^#[\w-]+$/, `"Les mer" points at a section anchor (${href})`);
+    assert.equal(await answerCard.getByRole('button', { name: 'Nyttig', exact: true }).count(), 1);
+    assert.equal(await answerCard.getByRole('button', { name: 'Ikke nyttig', exact: true }).count(), 1);
+
+    // Clicking "Les mer" opens the county page, and the anchor exists there.
+    const [popup] = await Promise.all([context!.waitForEvent('page'), readMore.click()]);
+    await popup.waitForLoadState('domcontentloaded');
+    assert.equal(popup.url(), href);
+    assert.equal(await popup.locator(url.hash).count(), 1, `the page has the section ${url.hash}`);
+    await popup.close();
+
+    await p.screenshot({ path: join(ARTIFACTS, 'playground-answer.png'), fullPage: true });
+
+    // "Nyttig" (Action.Execute verb "feedback"): the card is replaced by one that says thanks.
+    await answerCard.getByRole('button', { name: 'Nyttig', exact: true }).click();
+    await p.getByText('Takk for tilbakemeldingen!', { exact: true }).waitFor();
+    assert.equal(await p.getByRole('button', { name: 'Nyttig', exact: true }).count(), 0, 'the feedback buttons are gone');
+    await p.screenshot({ path: join(ARTIFACTS, 'playground-feedback.png'), fullPage: true });
+
+    // The invoke returned only after the store was written.
+    const questions = await app!.store.listQuestions();
+    assert.equal(questions.length, 1, 'one question recorded');
+    const [q] = questions;
+    assert.equal(q.conversationType, 'personal');
+    assert.ok(q.topUrl?.includes(EXPECTED_PATH), `the recorded top hit is the praksiskandidat page (${q.topUrl})`);
+    assert.equal(q.feedback?.helpful, true, 'feedback "Nyttig" stored on the question');
+  });
+});
