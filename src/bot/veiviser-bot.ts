@@ -69,14 +69,22 @@ export class VeiviserBot extends TeamsActivityHandler {
     await super.run(ctx);
   }
 
-  private async rememberConversation(ctx: TurnContext): Promise<void> {
+  /** Stores the conversation reference (for proactive messages); true if it was new. */
+  private async rememberConversation(ctx: TurnContext): Promise<boolean> {
     const ref = TurnContext.getConversationReference(ctx.activity);
     const key = `${ref.conversation?.conversationType ?? 'personal'}:${ref.conversation?.id}`;
-    await this.o.store.saveConversation({ key, reference: JSON.parse(JSON.stringify(ref)), updatedAt: new Date().toISOString() });
+    const known = await this.o.store.getConversation(key);
+    await this.o.store.saveConversation({ ...known, key, reference: JSON.parse(JSON.stringify(ref)), updatedAt: new Date().toISOString() });
+    return !known;
   }
 
+  /** Greets once per conversation: clients that re-send "bot added" do not get the card again ("hjelp" shows it). */
   private async welcome(ctx: TurnContext): Promise<void> {
-    await this.rememberConversation(ctx);
+    const ref = TurnContext.getConversationReference(ctx.activity);
+    const key = `${ref.conversation?.conversationType ?? 'personal'}:${ref.conversation?.id}`;
+    const known = await this.o.store.getConversation(key);
+    if (known?.welcomedAt) return;
+    await this.o.store.saveConversation({ key, reference: JSON.parse(JSON.stringify(ref)), updatedAt: new Date().toISOString(), welcomedAt: new Date().toISOString() });
     const type = ctx.activity.conversation?.conversationType ?? 'personal';
     if (type === 'personal') await ctx.sendActivity({ attachments: [this.welcomeCard(nb.welcome.title)] });
     else await ctx.sendActivity(nb.teamIntro);

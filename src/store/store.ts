@@ -34,6 +34,8 @@ export interface StoredConversation {
   key: string;
   reference: Record<string, unknown>;
   updatedAt: string;
+  /** When Veiviser greeted this conversation (it greets once). */
+  welcomedAt?: string;
 }
 
 export interface Store {

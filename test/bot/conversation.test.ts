@@ -32,6 +32,11 @@ describe('conversations over HTTP (Teams-shaped activities, loopback Bot Connect
     assert.match(card, /Svarene er generelle/);
     assert.match(card, /Kontakt servicetorget/);
     assert.ok(await h.app.store.getConversation('personal:a:personal-kari'));
+    // A client re-sending "bot added" (the playground does on every page load) is not greeted twice.
+    const again = h.sent.length;
+    await h.post(teamsActivity(h, { type: 'conversationUpdate', membersAdded: [{ id: '28:veiviser-bot' }] }));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(h.sent.length, again);
   });
 
   it('answers a question with the section, an excerpt, a "Les mer" link to page and anchor, the date and a general-answer line', async () => {
