@@ -13,6 +13,11 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The domain never imports the bot framework or the web server (design.md).
     files: ['src/faq/**', 'src/privacy/**', 'src/store/**', 'src/stats/**'],
     rules: {
