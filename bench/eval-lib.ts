@@ -52,6 +52,10 @@ export interface QualityFigures {
   wronglyEscalated: number;
   navRecognised: number;
   answeredRight: number;
+  /** Answerable questions answered directly with a wrong page (a confident wrong answer). */
+  answeredWrong: number;
+  /** Answerable questions that got "Mente du …?". */
+  clarified: number;
 }
 
 const pct = (n: number, d: number): number => (d ? (100 * n) / d : 0);
@@ -70,6 +74,8 @@ export function figures(outcomes: Outcome[]): QualityFigures {
     wronglyEscalated: pct(ans.filter((o) => o.decision === 'escalate' || o.decision === 'nav').length, ans.length),
     navRecognised: pct(nav.filter((o) => o.decision === 'nav').length, nav.length),
     answeredRight: pct(ans.filter((o) => o.decision === 'answer' && hit(o, 1)).length, ans.length),
+    answeredWrong: pct(ans.filter((o) => o.decision === 'answer' && !hit(o, 1)).length, ans.length),
+    clarified: pct(ans.filter((o) => o.decision === 'clarify').length, ans.length),
   };
 }
 

@@ -1,11 +1,20 @@
 /**
- * Section-level full-text index with BM25F ranking over page title, heading and text.
- * Query words become "concepts" (the word, its synonyms, its compound parts, a typo correction);
- * a section's score sums the best alternative per concept, and its coverage says how much of
- * the question (weighted by rarity) it matched. Coverage drives the answer/clarify/escalate
- * decision; score orders the results.
+ * Section-level full-text index with BM25F ranking over page title, heading and text, plus
+ * page-level evidence: every page is also indexed as one document (title boosted), and a
+ * section's score is its own BM25F plus a weighted share of its page's. Many questions are
+ * about a page's topic rather than one paragraph, so the page decides where to look and the
+ * section decides which paragraph to show.
+ *
+ * Query words become "concepts" (the word, its synonyms, its compound parts, a typo
+ * correction); a document's score sums the best alternative per concept, and its coverage says
+ * how much of the question (weighted by rarity) it matched. Coverage, on the section and on its
+ * page, feeds the answer/clarify/escalate decision; score orders the results.
+ *
+ * Per query the work is proportional to the posting lists of the question's terms (plus the
+ * sections of matched pages), never to the vocabulary: scores accumulate in preallocated typed
+ * arrays that are reset through a list of touched entries.
  */
-import { Analyzer, Decompounder, editDistance, fold, words } from './text.js';
+import { Analyzer, coordinatedCompounds, Decompounder, editDistance, fold, words } from './text.js';
 
 /** One searchable unit: a section of a crawled page, or a curated question and answer. */
 export interface SectionDoc {
@@ -31,205 +40,535 @@ export interface SectionDoc {
 
 export interface Hit {
   doc: SectionDoc;
-  /** BM25F score, adjusted by coverage; comparable within one query only. */
+  /** Section BM25F plus weighted page BM25F, adjusted by coverage; comparable within one query only. */
   score: number;
   /** Share (0–1) of the question's weighted concepts that this section matched. */
   coverage: number;
+  /** Share (0–1) of the question's weighted concepts that the section's whole page matched. */
+  pageCoverage: number;
 }
 
-interface Posting { docs: Int32Array; tfs: Float32Array }
-interface Alt { terms: { term: string; weight: number }[]; cov: number }
-interface AnalyzedConcept { word: string; idf: number; alts: Alt[] }
+/** What the question looked like to the index: the inputs of the answer/clarify/escalate decision. */
+export interface QueryFeatures {
+  /** Concepts (meaningful words) in the question. */
+  concepts: number;
+  /** Concepts the site has never heard of (no word, synonym, compound part or typo fix matches). */
+  unknown: number;
+  /** IDF-weighted share of the question that is unknown to the site. */
+  unknownShare: number;
+  /** IDF-weighted share the site cannot fully vouch for (unknown, or only met by parts or typo fixes). */
+  weakShare: number;
+  /** IDF-weighted share of compounds the site never writes, met only through their parts. */
+  splitShare: number;
+}
 
-const FIELD_WEIGHT = { title: 1.5, heading: 2.5, body: 1, question: 3 };
-const PART_FACTOR = 0.5;
-const K1 = 1.2;
-const B = 0.75;
-const CURATED_BOOST = 1.4;
+export interface SearchResult {
+  /** Best sections, best first; the best section of each page comes before second sections. */
+  hits: Hit[];
+  features: QueryFeatures;
+}
+
+/** Ranking parameters. Defaults are the tuned values; tests and benchmarks may override. */
+export interface SearchParams {
+  k1: number;
+  b: number;
+  fieldWeight: { title: number; heading: number; body: number; question: number };
+  pageK1: number;
+  pageB: number;
+  pageFieldWeight: { title: number; heading: number; body: number; question: number };
+  /** Weight of the page's BM25F in a section's score. */
+  pageWeight: number;
+  /** Index side: weight of a compound's parts relative to the word itself. */
+  partFactor: number;
+  /** Query side: weight and coverage credit of a compound's parts, a synonym, a typo correction. */
+  partWeight: number;
+  partCov: number;
+  /** Coverage credit when only the parts of a compound are found, never the compound itself. */
+  splitOnlyCov: number;
+  expandWeight: number;
+  expandCov: number;
+  typoWeight: number;
+  typoCov: number;
+  derivWeight: number;
+  derivCov: number;
+  curatedBoost: number;
+  /** score × (covFloor + (1 − covFloor) × coverage), coverage mixed from section and page. */
+  covFloor: number;
+  /** Share of page coverage in the coverage used for ranking (rest: section coverage). */
+  rankPageCov: number;
+  /** Cap on the weight (IDF) of a word the site has never seen, relative to the rarest known word. */
+  unknownIdf: number;
+}
+
+export const DEFAULT_SEARCH_PARAMS: SearchParams = {
+  k1: 1.2,
+  b: 0.75,
+  fieldWeight: { title: 1.5, heading: 2.5, body: 1, question: 3 },
+  pageK1: 4,
+  pageB: 0.2,
+  pageFieldWeight: { title: 8, heading: 1.5, body: 1, question: 1 },
+  pageWeight: 2,
+  partFactor: 0.5,
+  partWeight: 0.8,
+  partCov: 0.9,
+  splitOnlyCov: 0.7,
+  expandWeight: 0.6,
+  expandCov: 0.9,
+  typoWeight: 0.8,
+  typoCov: 0.85,
+  derivWeight: 0.7,
+  derivCov: 0.9,
+  curatedBoost: 1.4,
+  covFloor: 0.3,
+  rankPageCov: 0.5,
+  unknownIdf: 1,
+};
+
+interface Posting { docs: Int32Array; tfs: Float32Array }
+interface Term { term: string; weight: number }
+interface Alt { terms: Term[]; cov: number }
+export interface AnalyzedConcept {
+  word: string;
+  idf: number;
+  known: boolean;
+  /** Best coverage credit any alternative can give (1 for the word itself). */
+  strength: number;
+  /** A compound the site never writes and the word lists do not know, met only by its parts. */
+  splitOnly: boolean;
+  alts: Alt[];
+}
+
+type Fields = { title: string[]; heading: string[]; body: string[]; question: string[] };
+const FIELDS = ['title', 'heading', 'body', 'question'] as const;
+
+/** BM25 postings over one set of documents (sections, or whole pages). */
+class Bm25 {
+  readonly postings = new Map<string, Posting>();
+  readonly len: Float32Array;
+  readonly avgLen: number;
+  readonly n: number;
+
+  constructor(tmp: Map<string, Map<number, number>>, len: Float32Array, readonly k1: number, readonly b: number) {
+    this.n = len.length;
+    this.len = len;
+    let total = 0;
+    for (const l of len) total += l;
+    this.avgLen = this.n ? total / this.n || 1 : 1;
+    for (const [term, m] of tmp) {
+      const ids = [...m.keys()].sort((x, y) => x - y);
+      const tfs = new Float32Array(ids.length);
+      ids.forEach((id, k) => (tfs[k] = m.get(id) ?? 0));
+      this.postings.set(term, { docs: Int32Array.from(ids), tfs });
+    }
+  }
+
+  idf(df: number): number {
+    return Math.log(1 + (this.n - df + 0.5) / (df + 0.5));
+  }
+
+  df(term: string): number {
+    return this.postings.get(term)?.docs.length ?? 0;
+  }
+}
+
+/** A score per document with the list of documents touched, so a reset costs what was used. */
+class Acc {
+  readonly val: Float64Array;
+  readonly aux: Float64Array;
+  readonly touched: Int32Array;
+  private readonly mark: Uint8Array;
+  count = 0;
+  constructor(n: number) {
+    this.val = new Float64Array(n);
+    this.aux = new Float64Array(n);
+    this.touched = new Int32Array(n);
+    this.mark = new Uint8Array(n);
+  }
+  touch(d: number): void {
+    if (this.mark[d] === 0) {
+      this.mark[d] = 1;
+      this.touched[this.count++] = d;
+    }
+  }
+  reset(): void {
+    for (let i = 0; i < this.count; i++) {
+      const d = this.touched[i];
+      this.val[d] = 0;
+      this.aux[d] = 0;
+      this.mark[d] = 0;
+    }
+    this.count = 0;
+  }
+}
+
+function addTf(tmp: Map<string, Map<number, number>>, term: string, doc: number, w: number): void {
+  let m = tmp.get(term);
+  if (!m) tmp.set(term, (m = new Map()));
+  m.set(doc, (m.get(doc) ?? 0) + w);
+}
 
 export class SearchIndex {
   readonly docs: SectionDoc[];
-  private readonly postings = new Map<string, Posting>();
-  private readonly docLen: Float32Array;
-  private readonly avgLen: number;
+  readonly params: SearchParams;
+  private readonly sec: Bm25;
+  private readonly page: Bm25;
+  /** Section → its page; page → its sections (in document order). */
+  private readonly pageOf: Int32Array;
+  private readonly pageSections: Int32Array[];
   private readonly decompounder: Decompounder;
   private readonly deletes = new Map<string, string[]>();
-  private readonly termDf = new Map<string, number>();
+  /** Folded corpus words with their frequency (the decompounder's dictionary). */
+  private readonly vocab: Map<string, number>;
+  /** Stem → stems derived from it by a suffix ("vurd" → "vurdering", "sok" → "soknad"). */
+  private readonly derived = new Map<string, string[]>();
+  // Scratch space reused by every query (JavaScript runs one query at a time).
+  private readonly secTotal: Acc;
+  private readonly secConcept: Acc;
+  private readonly secAlt: Acc;
+  private readonly pageTotal: Acc;
+  private readonly pageConcept: Acc;
+  private readonly pageAlt: Acc;
 
-  constructor(readonly analyzer: Analyzer, docs: SectionDoc[]) {
+  constructor(readonly analyzer: Analyzer, docs: SectionDoc[], params: Partial<SearchParams> = {}) {
     this.docs = docs;
+    this.params = { ...DEFAULT_SEARCH_PARAMS, ...params };
+    const P = this.params;
     const vocab = new Map<string, number>();
-    const fieldWords = docs.map((d) => {
-      const f = {
+    const fieldWords: Fields[] = docs.map((d) => {
+      const f: Fields = {
         title: analyzer.indexWords(d.title),
-        heading: analyzer.indexWords(d.heading),
+        heading: d.heading === d.title ? [] : analyzer.indexWords(d.heading),
         body: analyzer.indexWords(d.text),
         question: analyzer.indexWords((d.questions ?? []).join(' ')),
       };
-      for (const list of Object.values(f)) for (const w of list) vocab.set(fold(w), (vocab.get(fold(w)) ?? 0) + 1);
+      for (const field of FIELDS) for (const w of f[field]) vocab.set(fold(w), (vocab.get(fold(w)) ?? 0) + 1);
       return f;
     });
     this.decompounder = new Decompounder(vocab);
+    this.vocab = vocab;
+    // "fag- og svennebrev" also stands for "fagbrev".
+    docs.forEach((d, i) => {
+      const f = fieldWords[i];
+      const split = (w: string): string[] | null => this.decompounder.split(w);
+      f.title.push(...coordinatedCompounds(d.title, split));
+      if (f.heading.length) f.heading.push(...coordinatedCompounds(d.heading, split));
+      f.body.push(...coordinatedCompounds(d.text, split));
+    });
 
-    const tmp = new Map<string, Map<number, number>>();
-    this.docLen = new Float32Array(docs.length);
-    let total = 0;
+    // Pages: sections grouped by page URL, in the order they first appear.
+    const pageIndex = new Map<string, number>();
+    const pageLists: number[][] = [];
+    this.pageOf = new Int32Array(docs.length);
+    docs.forEach((d, i) => {
+      let p = pageIndex.get(d.pageUrl);
+      if (p === undefined) {
+        pageIndex.set(d.pageUrl, (p = pageLists.length));
+        pageLists.push([]);
+      }
+      pageLists[p].push(i);
+      this.pageOf[i] = p;
+    });
+    this.pageSections = pageLists.map((l) => Int32Array.from(l));
+
+    // Analyse each distinct word once: its stem and the stems of its compound parts.
+    const termsOf = new Map<string, { stem: string; parts: string[] | null }>();
+    const analyse = (w: string): { stem: string; parts: string[] | null } => {
+      let t = termsOf.get(w);
+      if (!t) {
+        const parts = this.decompounder.split(fold(w));
+        t = { stem: analyzer.stem(w), parts: parts ? parts.map((p) => analyzer.stem(p)) : null };
+        termsOf.set(w, t);
+      }
+      return t;
+    };
+
+    const secTmp = new Map<string, Map<number, number>>();
+    const pageTmp = new Map<string, Map<number, number>>();
+    const secLen = new Float32Array(docs.length);
+    const pageLen = new Float32Array(pageLists.length);
+    const pageTitleDone = new Uint8Array(pageLists.length);
     fieldWords.forEach((f, i) => {
+      const p = this.pageOf[i];
       let len = 0;
-      for (const [field, list] of Object.entries(f) as [keyof typeof FIELD_WEIGHT, string[]][]) {
-        const fw = FIELD_WEIGHT[field];
-        for (const w of list) {
-          this.addTf(tmp, this.analyzer.stem(w), i, fw);
-          const parts = this.decompounder.split(fold(w));
-          if (parts) for (const p of parts) this.addTf(tmp, this.analyzer.stem(p), i, fw * PART_FACTOR);
+      let plen = 0;
+      for (const field of FIELDS) {
+        const fw = P.fieldWeight[field];
+        // A page's title is counted once for the page, however many sections repeat it.
+        const pw = field === 'title' && pageTitleDone[p] ? 0 : P.pageFieldWeight[field];
+        for (const w of f[field]) {
+          const t = analyse(w);
+          addTf(secTmp, t.stem, i, fw);
+
+          if (pw) addTf(pageTmp, t.stem, p, pw);
+          if (t.parts) {
+            for (const part of t.parts) {
+              addTf(secTmp, part, i, fw * P.partFactor);
+              if (pw) addTf(pageTmp, part, p, pw * P.partFactor);
+            }
+          }
           len += fw;
+          plen += pw;
         }
       }
-      this.docLen[i] = len;
-      total += len;
+      if (f.title.length) pageTitleDone[p] = 1;
+      secLen[i] = len;
+      pageLen[p] += plen;
     });
-    this.avgLen = docs.length ? total / docs.length : 1;
-    for (const [term, m] of tmp) {
-      const ids = [...m.keys()].sort((a, b) => a - b);
-      this.postings.set(term, { docs: Int32Array.from(ids), tfs: Float32Array.from(ids.map((id) => m.get(id) ?? 0)) });
-      this.termDf.set(term, ids.length);
+    this.sec = new Bm25(secTmp, secLen, P.k1, P.b);
+    this.page = new Bm25(pageTmp, pageLen, P.pageK1, P.pageB);
+    for (const term of this.sec.postings.keys()) {
+      for (const suf of DERIVATION_SUFFIXES) {
+        if (term.length - suf.length >= 4 && term.endsWith(suf)) {
+          const base = term.slice(0, -suf.length);
+          const list = this.derived.get(base);
+          if (list) list.push(term);
+          else this.derived.set(base, [term]);
+        }
+      }
       for (const del of deletions(term)) {
         const list = this.deletes.get(del);
         if (list) list.push(term);
         else this.deletes.set(del, [term]);
       }
     }
+    this.secTotal = new Acc(docs.length);
+    this.secConcept = new Acc(docs.length);
+    this.secAlt = new Acc(docs.length);
+    this.pageTotal = new Acc(pageLists.length);
+    this.pageConcept = new Acc(pageLists.length);
+    this.pageAlt = new Acc(pageLists.length);
   }
 
   get size(): number {
     return this.docs.length;
   }
 
-  private addTf(tmp: Map<string, Map<number, number>>, term: string, doc: number, w: number): void {
-    let m = tmp.get(term);
-    if (!m) tmp.set(term, (m = new Map()));
-    m.set(doc, (m.get(doc) ?? 0) + w);
-  }
-
-  private idf(df: number): number {
-    const n = this.docs.length;
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
-  }
-
   /** The closest indexed term within 1 edit (2 for long words), or null. */
   correct(term: string): string | null {
-    if (term.length < 4) return null;
+    if (term.length < 5) return null;
     const max = term.length >= 8 ? 2 : 1;
     let best: { t: string; d: number; df: number } | null = null;
     for (const del of deletions(term)) {
       for (const cand of this.deletes.get(del) ?? []) {
         const d = editDistance(term, cand, max);
         if (d > max) continue;
-        const df = this.termDf.get(cand) ?? 0;
+        const df = this.sec.df(cand);
         if (!best || d < best.d || (d === best.d && df > best.df)) best = { t: cand, d, df };
       }
     }
     return best ? best.t : null;
   }
 
+  private has(term: string): boolean {
+    return this.sec.postings.has(term);
+  }
+
   private alternativesFor(word: string, weight: number, cov: number): Alt[] {
+    const P = this.params;
     const alts: Alt[] = [];
     const term = this.analyzer.stem(word);
-    if (this.postings.has(term)) alts.push({ terms: [{ term, weight }], cov });
+    if (this.has(term)) alts.push({ terms: [{ term, weight }], cov });
+    // Derived words: "vurdere" also finds "vurdering", "søknad" also finds "søke".
+    for (const t of this.derived.get(term) ?? []) alts.push({ terms: [{ term: t, weight: weight * P.derivWeight }], cov: cov * P.derivCov });
+    for (const suf of DERIVATION_SUFFIXES) {
+      if (term.length - suf.length >= 4 && term.endsWith(suf) && this.has(term.slice(0, -suf.length))) {
+        alts.push({ terms: [{ term: term.slice(0, -suf.length), weight: weight * P.derivWeight }], cov: cov * P.derivCov });
+      }
+    }
+
     const parts = this.decompounder.split(fold(word));
     if (parts) {
-      const terms = parts.map((p) => this.analyzer.stem(p)).filter((t) => this.postings.has(t));
-      if (terms.length === parts.length) alts.push({ terms: terms.map((t) => ({ term: t, weight: weight * 0.8 })), cov: cov * 0.9 });
-    }
-    if (alts.length === 0 && !/^\d+$/.test(word)) {
-      const fixed = this.correct(term);
-      if (fixed) alts.push({ terms: [{ term: fixed, weight: weight * 0.8 }], cov: cov * 0.85 });
+      const terms = parts.map((p) => this.analyzer.stem(p)).filter((t) => this.has(t));
+      // A compound the site never writes ("barnehageplass", "fagskoleutdanning") is only
+      // weakly met by its parts: the parts are common, the whole may mean something else.
+      const c = alts.length ? P.partCov : P.splitOnlyCov;
+      if (terms.length === parts.length) alts.push({ terms: terms.map((t) => ({ term: t, weight: weight * P.partWeight })), cov: cov * c });
     }
     return alts;
   }
 
+  /** A typo correction, for a word nothing else (not even the word lists) knows. */
+  private typoFor(word: string): Alt[] {
+    const P = this.params;
+    if (/\d/.test(word)) return [];
+    const fixed = this.correct(this.analyzer.stem(word));
+    return fixed ? [{ terms: [{ term: fixed, weight: P.typoWeight }], cov: P.typoCov }] : [];
+  }
+
+  /** Two neighbouring query words that the site writes as one ("realkompetanse vurdering"). */
+  private joined(a: string, b: string): string | null {
+    if (a.length < 3 || b.length < 3 || /\d/.test(a + b)) return null;
+    for (const link of ['', 's', 'e']) {
+      const w = fold(a) + link + fold(b);
+      if (this.vocab.has(w)) return w;
+    }
+    return null;
+  }
+
   /** Query analysis, exposed for explanations and tests. */
   analyze(query: string): AnalyzedConcept[] {
-    const unknownIdf = this.idf(0);
+    const P = this.params;
+    const maxIdf = this.sec.idf(1);
     const concepts: AnalyzedConcept[] = [];
     const seen = new Set<string>();
-    for (const { word, extra } of this.analyzer.queryWords(query)) {
+    const qws = this.analyzer.queryWords(query);
+    for (let i = 0; i < qws.length; i++) {
+      let { word, extra } = qws[i];
+      if (/^\d{2,3}$/.test(word)) continue; // ages, counts, percentages: context, not topic
+      const next = qws[i + 1];
+      const join = next ? this.joined(word, next.word) : null;
+      if (join && next) {
+        word = join;
+        extra = [...extra, ...next.extra];
+        i++;
+      }
       const key = this.analyzer.stem(word);
       if (seen.has(key)) continue;
       seen.add(key);
-      const alts = this.alternativesFor(word, 1, 1);
+      const own = this.alternativesFor(word, 1, 1);
+      const alts = [...own];
       for (const e of extra) {
         const ews = words(e).filter((w) => !this.analyzer.isStopword(w));
-        const eAlts = ews.map((w) => this.alternativesFor(w, 0.6, 0.9)).filter((a) => a.length > 0);
+        const eAlts = ews.map((w) => this.alternativesFor(w, P.expandWeight, P.expandCov)).filter((a) => a.length > 0);
         if (eAlts.length === 0) continue;
         if (ews.length === 1) alts.push(...eAlts[0]);
-        else alts.push({ terms: eAlts.map((a) => a[0].terms[0]), cov: 0.9 });
+        else alts.push({ terms: eAlts.map((a) => a[0].terms[0]), cov: P.expandCov });
       }
-      const dfs = alts.flatMap((a) => a.terms.map((t) => this.termDf.get(t.term) ?? 0));
+      if (alts.length === 0) alts.push(...this.typoFor(word));
+      const idfOf = (list: Alt[]): number => Math.max(...list.flatMap((a) => a.terms.map((t) => this.sec.idf(this.sec.df(t.term)))));
       let idf: number;
-      if (dfs.length) idf = Math.max(...dfs.map((df) => this.idf(df)));
-      else if (/^\d+$/.test(word) || word.length <= 2) continue; // ages, years, stray letters: no evidence either way
-      else idf = unknownIdf;
-      concepts.push({ word, idf, alts });
+      if (own.length) idf = idfOf(own);
+      else if (alts.length) idf = idfOf(alts);
+      else if (/\d/.test(word) || word.length <= 2) continue; // ages, years, stray letters: no evidence either way
+      else idf = maxIdf * P.unknownIdf;
+      // Met only by its parts, and the word lists do not vouch for it either.
+      const splitOnly = own.length > 0 && own.every((a) => a.terms.length > 1) && alts.length === own.length;
+      concepts.push({ word, idf, known: alts.length > 0, strength: Math.max(0, ...alts.map((a) => a.cov)), splitOnly, alts });
     }
     return concepts;
   }
 
   search(query: string, limit = 5): Hit[] {
+    return this.query(query, limit).hits;
+  }
+
+  /** Ranked sections and the features the answer/clarify/escalate decision looks at. */
+  query(query: string, limit = 8): SearchResult {
+    const P = this.params;
     const concepts = this.analyze(query);
-    const nC = concepts.length;
-    if (nC === 0) return [];
-    const scores = new Map<number, Float64Array>();
-    const covs = new Map<number, Float64Array>();
     const idfSum = concepts.reduce((s, c) => s + c.idf, 0);
-    concepts.forEach((c, ci) => {
-      for (const alt of c.alts) {
-        const altScore = new Map<number, number>();
-        const altMatched = new Map<number, number>();
-        const totalW = alt.terms.reduce((s, t) => s + t.weight, 0);
-        for (const { term, weight } of alt.terms) {
-          const p = this.postings.get(term);
-          if (!p) continue;
-          const idf = this.idf(p.docs.length);
-          for (let k = 0; k < p.docs.length; k++) {
-            const d = p.docs[k];
-            const tf = p.tfs[k];
-            const norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * this.docLen[d] / this.avgLen));
-            altScore.set(d, (altScore.get(d) ?? 0) + weight * idf * norm);
-            altMatched.set(d, (altMatched.get(d) ?? 0) + weight);
-          }
-        }
-        for (const [d, s] of altScore) {
-          let sa = scores.get(d);
-          let ca = covs.get(d);
-          if (!sa || !ca) {
-            scores.set(d, (sa = new Float64Array(nC)));
-            covs.set(d, (ca = new Float64Array(nC)));
-          }
-          if (s > sa[ci]) sa[ci] = s;
-          const cv = alt.cov * ((altMatched.get(d) ?? 0) / totalW);
-          if (cv > ca[ci]) ca[ci] = cv;
+    const unknown = concepts.filter((c) => !c.known);
+    const features: QueryFeatures = {
+      concepts: concepts.length,
+      unknown: unknown.length,
+      unknownShare: idfSum > 0 ? unknown.reduce((s, c) => s + c.idf, 0) / idfSum : 0,
+      weakShare: idfSum > 0 ? concepts.reduce((s, c) => s + c.idf * (1 - c.strength), 0) / idfSum : 0,
+      splitShare: idfSum > 0 ? concepts.reduce((s, c) => s + (c.splitOnly ? c.idf : 0), 0) / idfSum : 0,
+    };
+    if (concepts.length === 0 || idfSum === 0 || this.docs.length === 0) return { hits: [], features };
+
+    const { secTotal, pageTotal } = this;
+    try {
+      for (const c of concepts) {
+        if (c.alts.length === 0) continue;
+        const w = c.idf / idfSum;
+        this.scoreConcept(c, this.sec, this.secConcept, this.secAlt, secTotal, w);
+        this.scoreConcept(c, this.page, this.pageConcept, this.pageAlt, pageTotal, w);
+      }
+
+      // Every section of a matched page is a candidate: the page may carry the topic when the
+      // paragraph does not repeat it.
+      const top: Ranked[] = [];
+      const keep = Math.max(limit * 3, 12);
+      let floor = -Infinity;
+      for (let i = 0; i < pageTotal.count; i++) {
+        const p = pageTotal.touched[i];
+        const ps = pageTotal.val[p];
+        const pc = pageTotal.aux[p];
+        for (const d of this.pageSections[p]) {
+          const doc = this.docs[d];
+          const sc = secTotal.aux[d];
+          const cov = P.rankPageCov * pc + (1 - P.rankPageCov) * sc;
+          const score = (secTotal.val[d] + P.pageWeight * ps) * (P.covFloor + (1 - P.covFloor) * cov) * (doc.kind === 'curated' ? P.curatedBoost : 1);
+          if (top.length >= keep && score <= floor) continue;
+          insertSorted(top, { d, hit: { doc, score, coverage: Math.min(1, sc), pageCoverage: Math.min(1, pc) } }, keep);
+          floor = top.length >= keep ? top[top.length - 1].hit.score : -Infinity;
         }
       }
-    });
-    const hits: Hit[] = [];
-    for (const [d, sa] of scores) {
-      const ca = covs.get(d) as Float64Array;
-      let s = 0;
-      let cov = 0;
-      for (let i = 0; i < nC; i++) {
-        s += sa[i];
-        cov += ca[i] * concepts[i].idf;
-      }
-      const coverage = idfSum > 0 ? cov / idfSum : 0;
-      const doc = this.docs[d];
-      const score = s * (0.3 + 0.7 * coverage) * (doc.kind === 'curated' ? CURATED_BOOST : 1);
-      hits.push({ doc, score, coverage });
+      return { hits: diversify(top.map((r) => r.hit)).slice(0, limit), features };
+    } finally {
+      secTotal.reset();
+      pageTotal.reset();
     }
-    hits.sort((a, b) => b.score - a.score || a.doc.id.localeCompare(b.doc.id));
-    return hits.slice(0, limit);
+  }
+
+  /** Adds one concept's best alternative to each document's score (val) and coverage (aux). */
+  private scoreConcept(c: AnalyzedConcept, bm: Bm25, conc: Acc, alt: Acc, total: Acc, covWeight: number): void {
+    for (const a of c.alts) {
+      let totalW = 0;
+      for (const t of a.terms) totalW += t.weight;
+      for (const { term, weight } of a.terms) {
+        const p = bm.postings.get(term);
+        if (!p) continue;
+        const idf = bm.idf(p.docs.length);
+        const k1 = bm.k1;
+        const b = bm.b;
+        const avg = bm.avgLen;
+        for (let k = 0; k < p.docs.length; k++) {
+          const d = p.docs[k];
+          const tf = p.tfs[k];
+          const norm = (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * bm.len[d]) / avg));
+          alt.touch(d);
+          alt.val[d] += weight * idf * norm;
+          alt.aux[d] += weight;
+        }
+      }
+      for (let i = 0; i < alt.count; i++) {
+        const d = alt.touched[i];
+        conc.touch(d);
+        if (alt.val[d] > conc.val[d]) conc.val[d] = alt.val[d];
+        const cv = (a.cov * alt.aux[d]) / totalW;
+        if (cv > conc.aux[d]) conc.aux[d] = cv;
+      }
+      alt.reset();
+    }
+    for (let i = 0; i < conc.count; i++) {
+      const d = conc.touched[i];
+      total.touch(d);
+      total.val[d] += conc.val[d];
+      total.aux[d] += conc.aux[d] * covWeight;
+    }
+    conc.reset();
   }
 }
+
+interface Ranked { d: number; hit: Hit }
+
+/** Inserts a hit into a list kept sorted by score (ties: document order), at most `keep` long. */
+function insertSorted(list: Ranked[], h: Ranked, keep: number): void {
+  let i = list.length;
+  while (i > 0 && (list[i - 1].hit.score < h.hit.score || (list[i - 1].hit.score === h.hit.score && list[i - 1].d > h.d))) i--;
+  list.splice(i, 0, h);
+  if (list.length > keep) list.pop();
+}
+
+/** Best section of each page first (in score order), then the remaining sections. */
+function diversify(hits: Hit[]): Hit[] {
+  const seen = new Set<string>();
+  const first: Hit[] = [];
+  const rest: Hit[] = [];
+  for (const h of hits) {
+    if (seen.has(h.doc.pageUrl)) rest.push(h);
+    else {
+      seen.add(h.doc.pageUrl);
+      first.push(h);
+    }
+  }
+  return [...first, ...rest];
+}
+
+/** Suffixes that make nouns of verbs: "vurdere/vurdering", "søke/søknad", "påbygg/påbygging". */
+const DERIVATION_SUFFIXES = ['ering', 'ning', 'ing', 'nad', 'else'];
 
 /** The word itself and every string one deletion away (for typo look-ups). */
 function deletions(term: string): string[] {

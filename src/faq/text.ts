@@ -101,11 +101,26 @@ export class Analyzer {
   private readonly navSingle: Set<string>;
   private readonly navPhrases: string[];
   private readonly stemCache = new Map<string, string>();
+  /** Query word (as typed, and folded) → extra words: `expand`, `equivalent` groups and countries. */
+  private readonly expandMap = new Map<string, string[]>();
 
   constructor(readonly lexicon: Lexicon) {
-    this.stop = new Set(lexicon.stopwords);
-    this.navSingle = new Set(lexicon.nav.filter((w) => !w.includes(' ')));
-    this.navPhrases = lexicon.nav.filter((w) => w.includes(' '));
+    // A stopword typed without æøå ("far" for "får", "pa" for "på") is a stopword too.
+    this.stop = new Set(lexicon.stopwords.flatMap((w) => [w, fold(w)]));
+    // "amo-kurs" is typed as two words ("amo", "kurs"), so it is a phrase.
+    const nav = lexicon.nav.map((w) => words(w).join(' '));
+    this.navSingle = new Set(nav.filter((w) => !w.includes(' ')).map((w) => this.stem(w)));
+    this.navPhrases = nav.filter((w) => w.includes(' '));
+    const add = (key: string, extra: string[]): void => {
+      for (const k of new Set([key, fold(key)])) {
+        const list = this.expandMap.get(k) ?? [];
+        for (const e of extra) if (e !== key && !list.includes(e)) list.push(e);
+        this.expandMap.set(k, list);
+      }
+    };
+    for (const [k, v] of Object.entries(lexicon.expand)) add(k, v);
+    for (const group of lexicon.equivalent ?? []) for (const w of group) add(w, group.filter((x) => x !== w));
+    for (const c of lexicon.countries ?? []) add(c, COUNTRY_TERMS);
   }
 
   isStopword(word: string): boolean {
@@ -115,13 +130,24 @@ export class Analyzer {
   /**
    * Stem then fold. Snowball stems "veiledere" to "veileder" but "veileder" to "veiled"; agent
    * nouns would never meet, so a remaining "-er"/"-ern" ending on a long stem is cut as well.
+   * Snowball also cuts "-lov" ("opplæringsloven" → "opplæring"), which would make the law
+   * mean the same as any training, so words about a law ("lov") keep it; and "-el" nouns lose
+   * their e ("hjelpemiddel" → "hjelpemidl", as Snowball stems "hjelpemidler").
    */
   stem(word: string): string {
     const cached = this.stemCache.get(word);
     if (cached !== undefined) return cached;
-    let s = this.stemmer.stem(word);
-    if (s.length >= 7 && s.endsWith('ern')) s = s.slice(0, -3);
-    else if (s.length >= 6 && s.endsWith('er')) s = s.slice(0, -2);
+    let s: string;
+    const law = /^(.{3,}lov)(?:en|a|er|ene|ens|ane)?$/.exec(word);
+    if (law) s = law[1];
+    else {
+      s = this.stemmer.stem(word);
+      if (s.length >= 7 && s.endsWith('ern')) s = s.slice(0, -3);
+      else if (s.length >= 6 && s.endsWith('er')) s = s.slice(0, -2);
+      // "-el" nouns drop the e when inflected: hjelpemiddel/hjelpemidler, regel/regler.
+      const el = /^(.{2,}?)([^aeiouyæøå])\2?el$/.exec(s);
+      if (el) s = `${el[1]}${el[2]}l`;
+    }
     const out = fold(s);
     if (this.stemCache.size < 200_000) this.stemCache.set(word, out);
     return out;
@@ -135,9 +161,15 @@ export class Analyzer {
   /** True when the question is about NAV's own benefits or rules. */
   isNavQuestion(text: string): boolean {
     const ws = words(text);
-    if (ws.some((w) => this.navSingle.has(w) || this.navSingle.has(fold(w)))) return true;
+    // Compared as stems, so "uføretrygden" and "tiltaket" are caught by "uføretrygd" and "tiltak".
+    if (ws.some((w) => this.navSingle.has(this.stem(w)))) return true;
     const joined = ` ${ws.join(' ')} `;
     return this.navPhrases.some((p) => joined.includes(` ${p} `));
+  }
+
+  /** Extra words searched with a query word or two-word phrase. */
+  expansions(word: string): string[] {
+    return this.expandMap.get(word) ?? this.expandMap.get(fold(word)) ?? [];
   }
 
   /**
@@ -154,12 +186,18 @@ export class Analyzer {
       const bigram = next !== undefined ? `${w} ${next}` : undefined;
       if (bigram && this.lexicon.english[bigram]) {
         const mapped = this.lexicon.english[bigram];
-        if (mapped.length) out.push({ word: mapped[0], extra: [...mapped.slice(1), ...(this.lexicon.expand[mapped[0]] ?? [])] });
+        if (mapped.length) out.push({ word: mapped[0], extra: [...mapped.slice(1), ...this.expansions(mapped[0])] });
         i++;
         continue;
       }
-      if (bigram && this.lexicon.expand[bigram]) {
-        out.push({ word: w, extra: this.lexicon.expand[bigram] });
+      if (bigram && this.expandMap.has(bigram)) {
+        const extra = this.expansions(bigram);
+        // A phrase of two meaningful words stays two concepts; a phrase with a small word
+        // ("krav på", "for sent") is one concept.
+        if (this.stop.has(w) || this.stop.has(next)) {
+          out.push({ word: this.stop.has(w) ? next : w, extra });
+          i++;
+        } else out.push({ word: w, extra });
         continue;
       }
       let word = this.lexicon.nynorsk[w] ?? w;
@@ -171,11 +209,30 @@ export class Analyzer {
         extra = eng.slice(1);
       }
       if (this.stop.has(word)) continue;
-      extra = [...extra, ...(this.lexicon.expand[word] ?? this.lexicon.expand[fold(word)] ?? [])];
+      extra = [...extra, ...this.expansions(word)];
       out.push({ word, extra });
     }
     return out;
   }
+}
+
+/**
+ * Words a coordinated compound leaves out: "fag- og svennebrev" means "fagbrev og svennebrev",
+ * "lese- og skrivevansker" means "lesevansker og skrivevansker". Returns the missing compounds
+ * ("fagbrev", "lesevansker"), built from the last word's head as found by `split`.
+ */
+export function coordinatedCompounds(text: string, split: (word: string) => string[] | null): string[] {
+  const out: string[] = [];
+  const re = /((?:[\p{L}]+-,?\s+)+)(?:og|eller|and|or)\s+(\p{L}+)/gu;
+  for (const m of text.normalize('NFC').toLowerCase().matchAll(re)) {
+    const parts = split(fold(m[2]));
+    if (!parts || parts.length < 2) continue;
+    const word = fold(m[2]);
+    let tail = word.slice(parts[0].length);
+    if (!tail.startsWith(parts[1])) tail = tail.slice(1); // linking letter: "utdannings|tilbud"
+    for (const first of m[1].split(/-,?\s+/)) if (first.length >= 2) out.push(fold(first) + tail);
+  }
+  return out;
 }
 
 /**
