@@ -9,10 +9,20 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { CrawlReport, StoredPage } from '../faq/crawler.js';
-import { StoreCorruptError, type QuestionRecord, type Store, type StoredConversation } from './store.js';
+import type { OutboxMessage } from '../outbox/types.js';
+import type { Ticket } from '../tickets/model.js';
+import { StoreCorruptError, type QuestionRecord, type Store, type StoredConversation, type TicketUpdate } from './store.js';
 
 interface ContentData { version: 1; pages: StoredPage[]; lastCrawl?: CrawlReport }
-interface AppData { version: 1; questions: QuestionRecord[]; conversations: Record<string, StoredConversation> }
+interface AppData {
+  version: 1;
+  questions: QuestionRecord[];
+  conversations: Record<string, StoredConversation>;
+  tickets: Ticket[];
+  /** Last ticket number used, per year. */
+  ticketSeq: Record<string, number>;
+  outbox: OutboxMessage[];
+}
 
 async function open<T>(file: string, empty: T): Promise<Low<T>> {
   const db = new Low<T>(new JSONFile<T>(file), empty);
@@ -32,9 +42,14 @@ export class LowdbStore implements Store {
   static async open(dataDir: string): Promise<LowdbStore> {
     mkdirSync(dataDir, { recursive: true });
     const content = await open<ContentData>(join(dataDir, 'content.json'), { version: 1, pages: [] });
-    const app = await open<AppData>(join(dataDir, 'veiviser.json'), { version: 1, questions: [], conversations: {} });
+    const app = await open<AppData>(join(dataDir, 'veiviser.json'), { version: 1, questions: [], conversations: {}, tickets: [], ticketSeq: {}, outbox: [] });
     if (!Array.isArray(content.data.pages)) throw new StoreCorruptError(join(dataDir, 'content.json'), new Error('"pages" mangler'));
     if (!Array.isArray(app.data.questions) || typeof app.data.conversations !== 'object') throw new StoreCorruptError(join(dataDir, 'veiviser.json'), new Error('"questions" eller "conversations" mangler'));
+    // Files written before tickets existed get the new collections.
+    app.data.tickets ??= [];
+    app.data.ticketSeq ??= {};
+    app.data.outbox ??= [];
+    if (!Array.isArray(app.data.tickets) || !Array.isArray(app.data.outbox)) throw new StoreCorruptError(join(dataDir, 'veiviser.json'), new Error('"tickets" eller "outbox" er ikke lister'));
     return new LowdbStore(content, app);
   }
 
@@ -120,6 +135,96 @@ export class LowdbStore implements Store {
 
   async getConversation(key: string): Promise<StoredConversation | undefined> {
     return this.app.data.conversations[key];
+  }
+
+  /**
+   * Applies an in-memory change to the app data and writes it; on a failed write the data is
+   * restored from a snapshot, so memory never holds what the file does not.
+   */
+  private commitApp<T>(change: () => T): Promise<T> {
+    return this.serial(async () => {
+      const snapshot = structuredClone(this.app.data);
+      const result = change();
+      try {
+        await this.app.write();
+      } catch (err) {
+        this.app.data = snapshot;
+        throw err;
+      }
+      return result;
+    });
+  }
+
+  createTicket(year: number, build: (n: number) => Ticket, outbox?: (t: Ticket) => OutboxMessage[]): Promise<Ticket> {
+    return this.commitApp(() => {
+      const n = (this.app.data.ticketSeq[String(year)] ?? 0) + 1;
+      const ticket = build(n);
+      this.app.data.ticketSeq[String(year)] = n;
+      this.app.data.tickets.push(ticket);
+      if (outbox) this.app.data.outbox.push(...outbox(ticket));
+      return structuredClone(ticket);
+    });
+  }
+
+  async getTicket(id: string): Promise<Ticket | undefined> {
+    const t = this.app.data.tickets.find((x) => x.id === id);
+    return t ? structuredClone(t) : undefined;
+  }
+
+  async listTickets(): Promise<Ticket[]> {
+    return structuredClone(this.app.data.tickets);
+  }
+
+  updateTicket(id: string, expectedVersion: number, change: (t: Ticket) => Ticket, outbox?: (t: Ticket) => OutboxMessage[]): Promise<TicketUpdate> {
+    return this.commitApp((): TicketUpdate => {
+      const i = this.app.data.tickets.findIndex((x) => x.id === id);
+      if (i < 0) return { ok: false, reason: 'not-found' };
+      const current = this.app.data.tickets[i];
+      if (current.version !== expectedVersion) return { ok: false, reason: 'stale', current: structuredClone(current) };
+      const next = { ...change(structuredClone(current)), version: current.version + 1 };
+      this.app.data.tickets[i] = next;
+      if (outbox) this.app.data.outbox.push(...outbox(next));
+      return { ok: true, ticket: structuredClone(next) };
+    });
+  }
+
+  enqueueOutbox(messages: OutboxMessage[]): Promise<void> {
+    return this.commitApp(() => {
+      this.app.data.outbox.push(...messages);
+    });
+  }
+
+  claimOutbox(now: Date, leaseMs: number, limit: number): Promise<OutboxMessage[]> {
+    return this.commitApp(() => {
+      const t = now.getTime();
+      const due = this.app.data.outbox
+        .filter((m) => (m.status === 'pending' && Date.parse(m.nextAttemptAt) <= t) || (m.status === 'sending' && Date.parse(m.leaseUntil ?? '') <= t))
+        .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || a.createdAt.localeCompare(b.createdAt))
+        .slice(0, limit);
+      for (const m of due) {
+        m.status = 'sending';
+        m.leaseUntil = new Date(t + leaseMs).toISOString();
+      }
+      return structuredClone(due);
+    });
+  }
+
+  settleOutbox(id: string, patch: Partial<OutboxMessage>): Promise<OutboxMessage | undefined> {
+    return this.commitApp(() => {
+      const m = this.app.data.outbox.find((x) => x.id === id);
+      if (!m) return undefined;
+      Object.assign(m, patch, { id: m.id });
+      return structuredClone(m);
+    });
+  }
+
+  async getOutboxMessage(id: string): Promise<OutboxMessage | undefined> {
+    const m = this.app.data.outbox.find((x) => x.id === id);
+    return m ? structuredClone(m) : undefined;
+  }
+
+  async listOutbox(): Promise<OutboxMessage[]> {
+    return structuredClone(this.app.data.outbox);
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,8 @@
  * be lost afterwards.
  */
 import type { CrawlReport, StoredPage } from '../faq/crawler.js';
+import type { OutboxMessage } from '../outbox/types.js';
+import type { Ticket } from '../tickets/model.js';
 
 export type Decision = 'answer' | 'clarify' | 'escalate' | 'nav';
 
@@ -52,8 +54,32 @@ export interface Store {
   /** Conversation references kept at install for proactive messages (later issues). */
   saveConversation(c: StoredConversation): Promise<void>;
   getConversation(key: string): Promise<StoredConversation | undefined>;
+
+  /**
+   * Creates a ticket with the next number of its year (unique under concurrency), together with
+   * the outbox messages that announce it, in one durable write.
+   */
+  createTicket(year: number, build: (number: number) => Ticket, outbox?: (t: Ticket) => OutboxMessage[]): Promise<Ticket>;
+  getTicket(id: string): Promise<Ticket | undefined>;
+  listTickets(): Promise<Ticket[]>;
+  /**
+   * Compare-and-set: applies `change` only if the ticket is still at `expectedVersion`; the new
+   * version, the change's audit event (inside the ticket) and the outbox messages are written
+   * together. A stale version changes nothing and returns the current ticket.
+   */
+  updateTicket(id: string, expectedVersion: number, change: (t: Ticket) => Ticket, outbox?: (t: Ticket) => OutboxMessage[]): Promise<TicketUpdate>;
+
+  enqueueOutbox(messages: OutboxMessage[]): Promise<void>;
+  /** Takes up to `limit` messages due at `now` (pending, or sending with an expired lease) and leases them. */
+  claimOutbox(now: Date, leaseMs: number, limit: number): Promise<OutboxMessage[]>;
+  /** Records the outcome of a delivery attempt. */
+  settleOutbox(id: string, patch: Partial<OutboxMessage>): Promise<OutboxMessage | undefined>;
+  getOutboxMessage(id: string): Promise<OutboxMessage | undefined>;
+  listOutbox(): Promise<OutboxMessage[]>;
   close(): Promise<void>;
 }
+
+export type TicketUpdate = { ok: true; ticket: Ticket } | { ok: false; reason: 'stale'; current: Ticket } | { ok: false; reason: 'not-found' };
 
 /** A data file exists but cannot be read: the app stops rather than overwrite it. */
 export class StoreCorruptError extends Error {

@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LowdbStore } from '../../src/store/lowdb-store.js';
+import type { OutboxMessage } from '../../src/outbox/types.js';
+import { DomainError, StaleTicketError, TicketService, type CreateTicketProps, type TicketActor } from '../../src/tickets/ticket-service.js';
+import { validIdentityNumber } from '../helpers/identity.js';
+
+const veileder: TicketActor = { id: 'aad-kari', name: 'Kari Veileder', isTeamMember: false };
+const otherVeileder: TicketActor = { id: 'aad-per', name: 'Per Veileder', isTeamMember: false };
+const ola: TicketActor = { id: 'aad-ola', name: 'Ola Rådgiver', isTeamMember: true };
+const siri: TicketActor = { id: 'aad-siri', name: 'Siri Rådgiver', isTeamMember: true };
+const outsider: TicketActor = { id: 'aad-mallory', name: 'Mallory', isTeamMember: false };
+
+const props = (over: Partial<CreateTicketProps> = {}): CreateTicketProps => ({
+  question: 'Bruker (34) har jobbet 8 år i barnehage. Kan hun ta fagbrev på jobb, eller må hun via realkompetansevurdering først?',
+  section: 'fagopplaering',
+  situation: { ageBand: '25+', grunnskole: 'ja', upperSecondary: 'delvis', norwegianLevel: 'B2' },
+  office: 'NAV Fjordvik',
+  consent: true,
+  requester: { id: veileder.id, name: veileder.name, conversationKey: 'personal:a:kari' },
+  ...over,
+});
+
+describe('tickets: lifecycle, concurrency and audit', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let store: LowdbStore;
+  let now: Date;
+  let svc: TicketService;
+  const announced: string[] = [];
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'veiviser-tickets-'));
+    store = await LowdbStore.open(dir);
+    now = new Date('2026-11-20T09:00:00Z');
+    announced.length = 0;
+    svc = new TicketService({
+      store,
+      clock: () => now,
+      reopenDays: 14,
+      announce: (t, e): OutboxMessage[] => {
+        announced.push(`${t.id}:${e.action}`);
+        return [{ id: randomUUID(), createdAt: e.at, kind: 'post', conversationKey: 'channel:team', activity: { text: `${t.id} ${e.action}` }, ticketId: t.id, status: 'pending', attempts: 0, nextAttemptAt: e.at }];
+      },
+    });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates human-readable sequential ids per year, only with consent', async () => {
+    const a = await svc.create(props());
+    const b = await svc.create(props());
+    assert.equal(a.id, 'UT-2026-0001');
+    assert.equal(b.id, 'UT-2026-0002');
+    assert.equal(a.state, 'ny');
+    assert.equal(a.version, 1);
+    await assert.rejects(svc.create(props({ consent: false })), (e: DomainError) => e.code === 'validation' && /samtykket/.test(e.message));
+    now = new Date('2026-12-31T23:30:00Z'); // 00:30 on New Year's Day in Oslo
+    assert.equal((await svc.create(props())).id, 'UT-2027-0001');
+  });
+
+  it('refuses identity numbers in any free-text field', async () => {
+    const fnr = validIdentityNumber('121280');
+    await assert.rejects(svc.create(props({ question: `Gjelder ${fnr}, kan hun ta fagbrev?` })), /fødselsnummer/);
+    const t = await svc.create(props());
+    await assert.rejects(svc.answer({ ticketId: t.id, actor: ola, text: `Bruker ${fnr} har rett`, expectedVersion: 1 }), /fødselsnummer/);
+    assert.equal((await store.getTicket(t.id))?.version, 1);
+  });
+
+  it('goes through the whole lifecycle with an audit event for every change, announced in the same write', async () => {
+    let t = await svc.create(props());
+    t = await svc.take({ ticketId: t.id, actor: ola, expectedVersion: t.version });
+    assert.equal(t.state, 'tatt');
+    assert.equal(t.owner?.name, 'Ola Rådgiver');
+    t = await svc.askVeileder({ ticketId: t.id, actor: ola, text: 'Hvor mange år har hun jobbet som assistent, og i hvilken stillingsprosent?', expectedVersion: t.version });
+    assert.equal(t.state, 'venter');
+    t = await svc.addInfo({ ticketId: t.id, actor: veileder, text: 'Åtte år i 80 % stilling.', expectedVersion: t.version });
+    assert.equal(t.state, 'tatt');
+    t = await svc.answer({ ticketId: t.id, actor: ola, text: 'Fagbrev på jobb passer: hun har mer enn nok praksis. Vi vurderer realkompetansen hennes først.', expectedVersion: t.version });
+    assert.equal(t.state, 'besvart');
+    assert.equal(t.answer?.by.name, 'Ola Rådgiver');
+    t = await svc.resolve({ ticketId: t.id, actor: veileder, expectedVersion: t.version });
+    assert.equal(t.state, 'lukket');
+    assert.equal(t.version, 6);
+    assert.deepEqual(t.history.map((e) => e.action), ['opprettet', 'tatt', 'spurt', 'info-lagt-til', 'besvart', 'lost']);
+    assert.deepEqual(announced, t.history.map((e) => `${t.id}:${e.action}`));
+    // Survives a restart: the ticket, its history and the outbox messages are on disk.
+    await store.close();
+    const again = await LowdbStore.open(dir);
+    assert.equal((await again.getTicket(t.id))?.history.length, 6);
+    assert.equal((await again.listOutbox()).length, 6);
+    store = again;
+  });
+
+  it('lets exactly one of many concurrent "Ta saken" win; the others see who took it', async () => {
+    const t = await svc.create(props());
+    const members = Array.from({ length: 50 }, (_, i): TicketActor => ({ id: `aad-m${i}`, name: `Medlem ${i}`, isTeamMember: true }));
+    const results = await Promise.allSettled(members.map((actor) => svc.take({ ticketId: t.id, actor, expectedVersion: 1 })));
+    const won = results.filter((r) => r.status === 'fulfilled');
+    assert.equal(won.length, 1);
+    const owner = (won[0] as PromiseFulfilledResult<{ owner?: { name: string } }>).value.owner?.name;
+    for (const r of results.filter((x) => x.status === 'rejected')) {
+      const e = (r as PromiseRejectedResult).reason;
+      assert.ok(e instanceof StaleTicketError);
+      assert.equal(e.current.owner?.name, owner);
+    }
+    const final = await store.getTicket(t.id);
+    assert.equal(final?.version, 2);
+    assert.equal(final?.history.filter((e) => e.action === 'tatt').length, 1);
+  });
+
+  it('gives 1,000 concurrently created tickets 1,000 distinct sequential ids', async () => {
+    const created = await Promise.all(Array.from({ length: 1000 }, () => svc.create(props())));
+    const ids = new Set(created.map((t) => t.id));
+    assert.equal(ids.size, 1000);
+    assert.deepEqual(created.map((t) => t.number).sort((a, b) => a - b), Array.from({ length: 1000 }, (_, i) => i + 1));
+  });
+
+  it('changes nothing on a stale action', async () => {
+    const t = await svc.create(props());
+    await svc.take({ ticketId: t.id, actor: ola, expectedVersion: 1 });
+    await assert.rejects(svc.close({ ticketId: t.id, actor: siri, expectedVersion: 1 }), (e: StaleTicketError) => e instanceof StaleTicketError && e.current.owner?.name === 'Ola Rådgiver');
+    assert.equal((await store.getTicket(t.id))?.state, 'tatt');
+  });
+
+  it('allows team actions only to team members, and veileder actions only to the requester', async () => {
+    const t = await svc.create(props());
+    await assert.rejects(svc.take({ ticketId: t.id, actor: outsider, expectedVersion: 1 }), (e: DomainError) => e.code === 'forbidden');
+    await assert.rejects(svc.withdraw({ ticketId: t.id, actor: otherVeileder, expectedVersion: 1 }), (e: DomainError) => e.code === 'forbidden');
+    await assert.rejects(svc.withdraw({ ticketId: t.id, actor: ola, expectedVersion: 1 }), (e: DomainError) => e.code === 'forbidden');
+    const w = await svc.withdraw({ ticketId: t.id, actor: veileder, expectedVersion: 1 });
+    assert.equal(w.state, 'trukket');
+    assert.equal((await store.getTicket(t.id))?.history.length, 2);
+  });
+
+  it('refuses actions that do not fit the state', async () => {
+    const t = await svc.create(props());
+    await assert.rejects(svc.resolve({ ticketId: t.id, actor: veileder, expectedVersion: 1 }), (e: DomainError) => e.code === 'transition');
+    await assert.rejects(svc.take({ ticketId: 'UT-2026-9999', actor: ola, expectedVersion: 1 }), (e: DomainError) => e.code === 'not-found');
+  });
+
+  it('assigns to a colleague, and reopens within the follow-up period only', async () => {
+    let t = await svc.create(props());
+    t = await svc.assign({ ticketId: t.id, actor: ola, assignee: { id: siri.id, name: siri.name }, expectedVersion: t.version });
+    assert.equal(t.owner?.name, 'Siri Rådgiver');
+    t = await svc.answer({ ticketId: t.id, actor: siri, text: 'Ja, hun kan søke.', expectedVersion: t.version });
+    now = new Date('2026-11-25T09:00:00Z');
+    t = await svc.reopen({ ticketId: t.id, actor: veileder, text: 'Hva med søknadsfristen?', expectedVersion: t.version });
+    assert.equal(t.state, 'tatt');
+    assert.equal(t.owner?.name, 'Siri Rådgiver');
+    t = await svc.answer({ ticketId: t.id, actor: siri, text: 'Fristen er 1. mars.', expectedVersion: t.version });
+    now = new Date('2027-01-20T09:00:00Z');
+    await assert.rejects(svc.reopen({ ticketId: t.id, actor: veileder, text: 'En ting til', expectedVersion: t.version }), /14 dager/);
+  });
+
+  it('records a permanent delivery failure on the ticket', async () => {
+    const t = await svc.create(props());
+    await svc.markDeliveryProblem(t.id, '403: brukeren har fjernet appen');
+    const after = await store.getTicket(t.id);
+    assert.equal(after?.deliveryProblem, '403: brukeren har fjernet appen');
+    assert.equal(after?.history.at(-1)?.action, 'leveringsfeil');
+  });
+});
