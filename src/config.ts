@@ -31,6 +31,11 @@ const Env = z.object({
   CRAWL_CONCURRENCY: intIn(1, 16, 4),
   CRAWL_DELAY_MS: intIn(0, 60_000, 100),
   MAX_MESSAGE_LENGTH: intIn(100, 20_000, 2000),
+  TEAM_ADMIN_IDS: optionalString,
+  TICKET_REOPEN_DAYS: intIn(0, 365, 30),
+  OUTBOX_POLL_MS: intIn(50, 60_000, 1000),
+  TICKET_REMINDER_WORKING_HOURS: intIn(0, 200, 4),
+  TICKET_RETENTION_DAYS: intIn(1, 3650, 180),
 });
 
 /** Every environment variable Veiviser reads (all are documented in .env.example). */
@@ -58,6 +63,16 @@ export interface Config {
   crawlConcurrency: number;
   crawlDelayMs: number;
   maxMessageLength: number;
+  /** AAD object ids (or Teams ids) of Veiviser administrators: may choose escalation channels in any team. */
+  adminIds: string[];
+  /** Days after an answer during which the veileder may reopen a ticket with a follow-up. */
+  reopenDays: number;
+  /** How often the outbox worker looks for messages to deliver. */
+  outboxPollMs: number;
+  /** Working hours (Europe/Oslo) before an untaken ticket is re-announced; 0 = never. */
+  reminderHours: number;
+  /** Days after closing when a ticket's free text is deleted. */
+  retentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -107,5 +122,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     crawlConcurrency: e.CRAWL_CONCURRENCY,
     crawlDelayMs: e.CRAWL_DELAY_MS,
     maxMessageLength: e.MAX_MESSAGE_LENGTH,
+    adminIds: (e.TEAM_ADMIN_IDS ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+    reopenDays: e.TICKET_REOPEN_DAYS,
+    outboxPollMs: e.OUTBOX_POLL_MS,
+    reminderHours: e.TICKET_REMINDER_WORKING_HOURS,
+    retentionDays: e.TICKET_RETENTION_DAYS,
   };
 }

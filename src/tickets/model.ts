@@ -77,6 +77,8 @@ export interface Ticket {
   channel?: { conversationKey: string; teamId?: string; cardMessageId?: string };
   /** A delivery that failed for good (e.g. the veileder removed the app), shown on the card. */
   deliveryProblem?: string;
+  /** When the team was last reminded that nobody has taken the ticket. */
+  lastRemindedAt?: string;
   /** Set when the text fields were removed by retention (counts stay). */
   redactedAt?: string;
 }

@@ -8,6 +8,7 @@
 import type { OutboxMessage } from '../outbox/types.js';
 import { containsIdentityNumber } from '../privacy/identity-number.js';
 import type { Store } from '../store/store.js';
+import { workingMinutesBetween } from './working-time.js';
 import { formatTicketId, SECTIONS, type Actor, type Section, type Situation, type Ticket, type TicketAction, type TicketEvent, type TicketState } from './model.js';
 
 export class DomainError extends Error {
@@ -171,6 +172,51 @@ export class TicketService {
       }
       return { ...t, state: 'tatt', closedAt: undefined };
     }, text);
+  }
+
+  /**
+   * Re-announces tickets nobody has taken after `hours` working hours (Europe/Oslo, weekends and
+   * public holidays excluded), at most once per `hours` working hours. Returns the ids reminded.
+   */
+  async remindUntaken(hours: number): Promise<string[]> {
+    const now = this.clock();
+    const at = now.toISOString();
+    const reminded: string[] = [];
+    for (const t of await this.deps.store.listTickets()) {
+      if (t.state !== 'ny') continue;
+      if (workingMinutesBetween(new Date(t.lastRemindedAt ?? t.createdAt), now) < hours * 60) continue;
+      const event: TicketEvent = { at, actor: { id: 'veiviser', name: 'Veiviser' }, action: 'purret', note: `${Math.floor(workingMinutesBetween(new Date(t.createdAt), now) / 60)}` };
+      const r = await this.deps.store.updateTicket(t.id, t.version, (x) => ({ ...x, lastRemindedAt: at, updatedAt: at, history: [...x.history, event] }), (x) => this.deps.announce?.(x, event) ?? []);
+      if (r.ok) reminded.push(t.id);
+    }
+    return reminded;
+  }
+
+  /**
+   * Retention: deletes the free text of tickets closed or withdrawn more than `days` days ago
+   * (question, answers, notes, NAV measure); state, section, office, dates and history actions
+   * stay for statistics. Returns the ids redacted.
+   */
+  async redactClosed(days: number): Promise<string[]> {
+    const now = this.clock();
+    const at = now.toISOString();
+    const done: string[] = [];
+    for (const t of await this.deps.store.listTickets()) {
+      if (!FINAL.includes(t.state) || t.redactedAt || !t.closedAt) continue;
+      if (now.getTime() - Date.parse(t.closedAt) < days * 86_400_000) continue;
+      const r = await this.deps.store.updateTicket(t.id, t.version, (x) => ({
+        ...x,
+        question: `[Teksten er slettet ${days} dager etter at saken ble avsluttet]`,
+        answer: x.answer ? { ...x.answer, text: '[slettet]' } : undefined,
+        pendingQuestion: undefined,
+        situation: { ...x.situation, navMeasure: undefined },
+        history: x.history.map((e) => ({ ...e, note: undefined })),
+        redactedAt: at,
+        updatedAt: at,
+      }));
+      if (r.ok) done.push(t.id);
+    }
+    return done;
   }
 
   /** Records a delivery that failed for good, so the card can show it. No version check: it is the system's note. */

@@ -164,4 +164,36 @@ describe('tickets: lifecycle, concurrency and audit', function () {
     assert.equal(after?.deliveryProblem, '403: brukeren har fjernet appen');
     assert.equal(after?.history.at(-1)?.action, 'leveringsfeil');
   });
+
+  it('re-announces a ticket nobody has taken after 4 working hours, not counting the weekend', async () => {
+    now = new Date('2026-11-20T13:00:00Z'); // Friday 14:00 in Oslo
+    const t = await svc.create(props());
+    now = new Date('2026-11-23T08:00:00Z'); // Monday 09:00: 2 + 1 working hours
+    assert.deepEqual(await svc.remindUntaken(4), []);
+    now = new Date('2026-11-23T10:00:00Z'); // Monday 11:00: 4 working hours
+    assert.deepEqual(await svc.remindUntaken(4), [t.id]);
+    assert.deepEqual(await svc.remindUntaken(4), [], 'not again before another 4 working hours');
+    assert.ok(announced.includes(`${t.id}:purret`));
+    const taken = await svc.create(props());
+    await svc.take({ ticketId: taken.id, actor: ola, expectedVersion: 1 });
+    now = new Date('2026-11-25T10:00:00Z');
+    assert.ok(!(await svc.remindUntaken(4)).includes(taken.id), 'a taken ticket is not re-announced');
+  });
+
+  it('deletes the free text of closed tickets after the retention period and keeps the counts', async () => {
+    let t = await svc.create(props());
+    t = await svc.answer({ ticketId: t.id, actor: ola, text: 'Hun kan ta fagbrev på jobb.', expectedVersion: 1 });
+    t = await svc.resolve({ ticketId: t.id, actor: veileder, expectedVersion: t.version });
+    now = new Date('2027-04-01T09:00:00Z');
+    assert.deepEqual(await svc.redactClosed(180), []);
+    now = new Date('2027-06-01T09:00:00Z');
+    assert.deepEqual(await svc.redactClosed(180), [t.id]);
+    const after = await store.getTicket(t.id);
+    assert.ok(!after?.question.includes('barnehage'));
+    assert.equal(after?.answer?.text, '[slettet]');
+    assert.ok(after?.history.every((e) => e.note === undefined));
+    assert.equal(after?.section, 'fagopplaering');
+    assert.equal(after?.office, 'NAV Fjordvik');
+    assert.equal(after?.history.length, 3);
+  });
 });
