@@ -9,7 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { Logger } from 'pino';
 import { nb } from './bot/messages.nb.js';
+import { Roster } from './bot/roster.js';
+import { makeAnnouncer } from './bot/ticket-announcer.js';
+import { TicketEdge } from './bot/ticket-edge.js';
 import { VeiviserBot } from './bot/veiviser-bot.js';
+import { BotSender } from './outbox/bot-sender.js';
+import { OutboxWorker } from './outbox/outbox.js';
+import { TicketService } from './tickets/ticket-service.js';
 import type { Config } from './config.js';
 import { startDemoSite, type DemoSite } from './demosite/server.js';
 import { FaqService, loadCurated, loadThresholds, toDocs, type CuratedEntry } from './faq/faq-service.js';
@@ -90,7 +96,36 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     log.error({ event: 'turn_error', err: err.message, type: ctx.activity.type });
     if (ctx.activity.type === 'message') await ctx.sendActivity(nb.error).catch(() => undefined);
   };
-  const bot = new VeiviserBot({ faq: () => faq, store, log, allowedTenantIds: config.allowedTenantIds, contactUrl: () => contactUrl, maxMessageLength: config.maxMessageLength });
+  // Tickets: the service writes each change with its outbox messages; the worker delivers them.
+  const roster = new Roster();
+  const tickets = new TicketService({
+    store,
+    reopenDays: config.reopenDays,
+    announce: makeAnnouncer({ clock: () => new Date(), refreshUserIds: (teamId) => (teamId ? roster.cachedIds(teamId) : []), members: (teamId) => (teamId ? roster.cachedMembers(teamId) : []), reopenDays: config.reopenDays }),
+  });
+  const worker = new OutboxWorker({
+    store,
+    sender: new BotSender({ adapter, botAppId: config.bot?.appId ?? '', store, log }),
+    log,
+    pollMs: config.outboxPollMs,
+    onPermanentFailure: async (msg, failure) => {
+      // A failed message to the veileder is shown on the channel card; a failed channel card is
+      // only recorded (updating the card that cannot be delivered would fail again).
+      if (msg.ticketId && failure.cause !== 'dependency') await tickets.markDeliveryProblem(msg.ticketId, failure.reason, { announce: !msg.conversationKey.startsWith('channel:') });
+    },
+  });
+  worker.start();
+  // Reminders and retention: every 10 minutes (unref'd; the work is idempotent).
+  const housekeeping = setInterval(() => {
+    void (async () => {
+      if (config.reminderHours > 0) await tickets.remindUntaken(config.reminderHours);
+      await tickets.redactClosed(config.retentionDays);
+      worker.kick();
+    })().catch((err: Error) => log.error({ event: 'housekeeping_failed', err: err.message }));
+  }, 10 * 60_000);
+  housekeeping.unref();
+  const ticketEdge = new TicketEdge({ tickets, store, roster, log, adminIds: config.adminIds, reopenDays: config.reopenDays, kick: () => worker.kick() });
+  const bot = new VeiviserBot({ faq: () => faq, store, log, allowedTenantIds: config.allowedTenantIds, contactUrl: () => contactUrl, maxMessageLength: config.maxMessageLength, tickets: ticketEdge });
   const app = createServer({ adapter, bot, log, isReady: () => Boolean(faq) });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -110,6 +145,8 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     recrawl,
     async close() {
       if (timer) clearInterval(timer);
+      clearInterval(housekeeping);
+      await worker.stop();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());

@@ -29,7 +29,7 @@ export const nb = {
     notHelpful: 'Ikke nyttig',
     readMore: 'Les mer',
     thanks: 'Takk for tilbakemeldingen!',
-    nextStep: 'Takk – beklager at svaret ikke hjalp. Kontakt fylkets servicetorg, så hjelper de deg videre. Snart kan du også sende saken til utdanningsteamet eller bestille en trepartssamtale her.',
+    nextStep: 'Takk – beklager at svaret ikke hjalp. Du kan sende saken til utdanningsteamet (skriv «spør teamet»), eller kontakte fylkets servicetorg.',
     contactTitle: 'Kontakt servicetorget',
   },
   clarify: {
@@ -40,9 +40,10 @@ export const nb = {
   escalate: {
     title: 'Jeg fant ikke noe godt svar',
     text: 'Jeg fant ikke noe på fylkets nettsider som svarer godt nok på dette, og jeg vil ikke gjette.',
-    nextSteps: 'Neste steg: kontakt fylkets servicetorg, som kan svare selv eller sende saken videre til utdanningsteamet.',
+    nextSteps: 'Neste steg: send saken til utdanningsteamet (med brukerens samtykke), eller kontakt fylkets servicetorg.',
     tips: 'Tips: still ett spørsmål om gangen, og bruk gjerne ord som «fagbrev», «inntak», «realkompetanse» eller «privatist».',
     contactTitle: 'Kontakt servicetorget',
+    toTeam: 'Send til utdanningsteamet',
   },
   nav: {
     title: 'Dette er et NAV-spørsmål',

@@ -18,6 +18,7 @@ import { containsIdentityNumber, redactForStorage } from '../privacy/identity-nu
 import type { QuestionRecord, Store } from '../store/store.js';
 import { cardAttachment, renderCard } from './cards.js';
 import { nb } from './messages.nb.js';
+import type { TicketEdge } from './ticket-edge.js';
 
 export interface BotOptions {
   faq: () => FaqService | undefined;
@@ -26,6 +27,8 @@ export interface BotOptions {
   allowedTenantIds: string[];
   contactUrl: () => string;
   maxMessageLength: number;
+  /** The ticket flow (escalation to the education team); absent = FAQ only. */
+  tickets?: TicketEdge;
 }
 
 const Id = z.string().min(1).max(200);
@@ -87,7 +90,10 @@ export class VeiviserBot extends TeamsActivityHandler {
     await this.o.store.saveConversation({ key, reference: JSON.parse(JSON.stringify(ref)), updatedAt: new Date().toISOString(), welcomedAt: new Date().toISOString() });
     const type = ctx.activity.conversation?.conversationType ?? 'personal';
     if (type === 'personal') await ctx.sendActivity({ attachments: [this.welcomeCard(nb.welcome.title)] });
-    else await ctx.sendActivity(nb.teamIntro);
+    else {
+      if (type === 'channel') await this.o.tickets?.onTeamInstalled(ctx);
+      await ctx.sendActivity(nb.teamIntro);
+    }
   }
 
   private welcomeCard(title: string) {
@@ -128,6 +134,7 @@ export class VeiviserBot extends TeamsActivityHandler {
       await ctx.sendActivity(nb.emptyMessage);
       return;
     }
+    if (this.o.tickets && (await this.o.tickets.onText(ctx, text))) return;
     if (/^(hjelp|help|\?|hei|hallo|start)[.!]?$/i.test(text)) {
       await ctx.sendActivity({ attachments: [this.welcomeCard(nb.welcome.helpTitle)] });
       return;
@@ -165,8 +172,12 @@ export class VeiviserBot extends TeamsActivityHandler {
         candidates: result.candidates.map((h) => ({ id: h.doc.id, heading: h.doc.heading, title: h.doc.title })),
       });
     } else if (result.decision === 'nav') card = renderCard('nav', nb.nav);
-    else card = renderCard('escalate', { ...nb.escalate, contactUrl: this.o.contactUrl() });
+    else card = this.escalateCard(text);
     await ctx.sendActivity({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });
+  }
+
+  private escalateCard(question: string): Record<string, unknown> {
+    return renderCard('escalate', { ...nb.escalate, contactUrl: this.o.contactUrl(), question: question.slice(0, 2000), canEscalate: Boolean(this.o.tickets), escalateTitle: nb.escalate.toTeam });
   }
 
   private answerCard(faq: FaqService, doc: SectionDoc, question: string, questionId: string, feedback: 'none' | 'yes' | 'no'): Record<string, unknown> {
@@ -209,6 +220,10 @@ export class VeiviserBot extends TeamsActivityHandler {
   private async handleAction(ctx: TurnContext, raw: Record<string, unknown>): Promise<ActionResult> {
     const { verb, msteams: _msteams, ...data } = raw;
     const faq = this.o.faq();
+    if (typeof verb === 'string' && this.o.tickets) {
+      const r = await this.o.tickets.onAction(ctx, verb, data);
+      if (r) return r;
+    }
     try {
       switch (verb) {
         case 'ask': {
@@ -239,7 +254,7 @@ export class VeiviserBot extends TeamsActivityHandler {
           const d = NoneData.parse(data);
           const owned = await this.ownQuestion(ctx, d.questionId);
           if ('message' in owned) return owned;
-          return { card: renderCard('escalate', { ...nb.escalate, contactUrl: this.o.contactUrl() }) };
+          return { card: this.escalateCard('') };
         }
         default:
           this.o.log.info({ event: 'card_action_rejected', reason: 'unknown verb' });

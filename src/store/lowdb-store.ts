@@ -11,7 +11,7 @@ import { JSONFile } from 'lowdb/node';
 import type { CrawlReport, StoredPage } from '../faq/crawler.js';
 import type { OutboxMessage } from '../outbox/types.js';
 import type { Ticket } from '../tickets/model.js';
-import { StoreCorruptError, type QuestionRecord, type Store, type StoredConversation, type TicketUpdate } from './store.js';
+import { StoreCorruptError, type QuestionRecord, type Store, type StoredConversation, type TicketUpdate, type EscalationChannel, type VeilederProfile } from './store.js';
 
 interface ContentData { version: 1; pages: StoredPage[]; lastCrawl?: CrawlReport }
 interface AppData {
@@ -22,6 +22,8 @@ interface AppData {
   /** Last ticket number used, per year. */
   ticketSeq: Record<string, number>;
   outbox: OutboxMessage[];
+  channels: EscalationChannel[];
+  veiledere: Record<string, VeilederProfile>;
 }
 
 async function open<T>(file: string, empty: T): Promise<Low<T>> {
@@ -42,13 +44,15 @@ export class LowdbStore implements Store {
   static async open(dataDir: string): Promise<LowdbStore> {
     mkdirSync(dataDir, { recursive: true });
     const content = await open<ContentData>(join(dataDir, 'content.json'), { version: 1, pages: [] });
-    const app = await open<AppData>(join(dataDir, 'veiviser.json'), { version: 1, questions: [], conversations: {}, tickets: [], ticketSeq: {}, outbox: [] });
+    const app = await open<AppData>(join(dataDir, 'veiviser.json'), { version: 1, questions: [], conversations: {}, tickets: [], ticketSeq: {}, outbox: [], channels: [], veiledere: {} });
     if (!Array.isArray(content.data.pages)) throw new StoreCorruptError(join(dataDir, 'content.json'), new Error('"pages" mangler'));
     if (!Array.isArray(app.data.questions) || typeof app.data.conversations !== 'object') throw new StoreCorruptError(join(dataDir, 'veiviser.json'), new Error('"questions" eller "conversations" mangler'));
     // Files written before tickets existed get the new collections.
     app.data.tickets ??= [];
     app.data.ticketSeq ??= {};
     app.data.outbox ??= [];
+    app.data.channels ??= [];
+    app.data.veiledere ??= {};
     if (!Array.isArray(app.data.tickets) || !Array.isArray(app.data.outbox)) throw new StoreCorruptError(join(dataDir, 'veiviser.json'), new Error('"tickets" eller "outbox" er ikke lister'));
     return new LowdbStore(content, app);
   }
@@ -186,6 +190,27 @@ export class LowdbStore implements Store {
       if (outbox) this.app.data.outbox.push(...outbox(next));
       return { ok: true, ticket: structuredClone(next) };
     });
+  }
+
+  saveEscalationChannel(c: EscalationChannel): Promise<void> {
+    return this.commitApp(() => {
+      this.app.data.channels = this.app.data.channels.filter((x) => x.conversationKey !== c.conversationKey).concat(c);
+    });
+  }
+
+  async listEscalationChannels(): Promise<EscalationChannel[]> {
+    return structuredClone(this.app.data.channels);
+  }
+
+  saveVeilederProfile(p: VeilederProfile): Promise<void> {
+    return this.commitApp(() => {
+      this.app.data.veiledere[p.userHash] = p;
+    });
+  }
+
+  async getVeilederProfile(userHash: string): Promise<VeilederProfile | undefined> {
+    const p = this.app.data.veiledere[userHash];
+    return p ? { ...p } : undefined;
   }
 
   enqueueOutbox(messages: OutboxMessage[]): Promise<void> {

@@ -69,6 +69,12 @@ export interface Store {
    */
   updateTicket(id: string, expectedVersion: number, change: (t: Ticket) => Ticket, outbox?: (t: Ticket) => OutboxMessage[]): Promise<TicketUpdate>;
 
+  /** Sets (or replaces, by conversation key) an escalation channel. */
+  saveEscalationChannel(c: EscalationChannel): Promise<void>;
+  listEscalationChannels(): Promise<EscalationChannel[]>;
+  saveVeilederProfile(p: VeilederProfile): Promise<void>;
+  getVeilederProfile(userHash: string): Promise<VeilederProfile | undefined>;
+
   enqueueOutbox(messages: OutboxMessage[]): Promise<void>;
   /** Takes up to `limit` messages due at `now` (pending, or sending with an expired lease) and leases them. */
   claimOutbox(now: Date, leaseMs: number, limit: number): Promise<OutboxMessage[]>;
@@ -77,6 +83,29 @@ export interface Store {
   getOutboxMessage(id: string): Promise<OutboxMessage | undefined>;
   listOutbox(): Promise<OutboxMessage[]>;
   close(): Promise<void>;
+}
+
+/** A team channel that receives escalated tickets, optionally only for some sections/regions. */
+export interface EscalationChannel {
+  /** Conversation key of the channel (its stored reference). */
+  conversationKey: string;
+  teamId: string;
+  channelId: string;
+  teamName?: string;
+  channelName?: string;
+  /** Sections routed here; empty = all. */
+  sections: string[];
+  /** Regions routed here; empty = all. */
+  regions: string[];
+  setBy: { id: string; name: string };
+  setAt: string;
+}
+
+/** What Veiviser remembers about a veileder (no personal data beyond the Teams id hash). */
+export interface VeilederProfile {
+  userHash: string;
+  office?: string;
+  updatedAt: string;
 }
 
 export type TicketUpdate = { ok: true; ticket: Ticket } | { ok: false; reason: 'stale'; current: Ticket } | { ok: false; reason: 'not-found' };

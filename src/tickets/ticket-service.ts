@@ -220,13 +220,14 @@ export class TicketService {
   }
 
   /** Records a delivery that failed for good, so the card can show it. No version check: it is the system's note. */
-  async markDeliveryProblem(ticketId: string, reason: string): Promise<void> {
+  async markDeliveryProblem(ticketId: string, reason: string, opts: { announce: boolean } = { announce: true }): Promise<void> {
     for (let i = 0; i < 5; i++) {
       const t = await this.deps.store.getTicket(ticketId);
-      if (!t) return;
+      // Once is enough: the same problem again must not update the card again (which could fail again).
+      if (!t || t.deliveryProblem === reason.slice(0, 300)) return;
       const at = this.clock().toISOString();
       const event: TicketEvent = { at, actor: { id: 'veiviser', name: 'Veiviser' }, action: 'leveringsfeil', note: reason.slice(0, 300) };
-      const r = await this.deps.store.updateTicket(ticketId, t.version, (x) => ({ ...x, deliveryProblem: reason.slice(0, 300), updatedAt: at, history: [...x.history, event] }), (x) => this.deps.announce?.(x, event) ?? []);
+      const r = await this.deps.store.updateTicket(ticketId, t.version, (x) => ({ ...x, deliveryProblem: reason.slice(0, 300), updatedAt: at, history: [...x.history, event] }), (x) => (opts.announce ? this.deps.announce?.(x, event) ?? [] : []));
       if (r.ok || r.reason === 'not-found') return;
     }
   }

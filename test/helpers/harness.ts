@@ -11,7 +11,8 @@ import { startApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 
-export interface Sent { conversationId: string; activity: Record<string, unknown> }
+export interface Sent { conversationId: string; activity: Record<string, unknown>; method: string; activityId?: string }
+export interface FakeMember { id: string; name: string; aadObjectId: string; userRole?: string }
 
 export interface Harness {
   app: App;
@@ -19,6 +20,10 @@ export interface Harness {
   connectorUrl: string;
   sent: Sent[];
   logs: string[];
+  /** The team roster the fake Bot Connector reports (edit freely in tests). */
+  roster: FakeMember[];
+  /** Status codes the fake connector answers the next activity posts with (then 200). */
+  failNext: number[];
   post(activity: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
   /** Waits (bounded) until the connector has received `count` activities after `from`. */
   waitForReplies(from: number, count?: number, ms?: number): Promise<Sent[]>;
@@ -28,14 +33,41 @@ export interface Harness {
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'veiviser-test-'));
   const sent: Sent[] = [];
+  const roster: FakeMember[] = [];
+  const failNext: number[] = [];
   const connector: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
-      const m = /\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
-      if (m && req.method === 'POST') sent.push({ conversationId: decodeURIComponent(m[1]), activity: JSON.parse(body || '{}') });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: `reply-${sent.length}` }));
+      const url = req.url ?? '';
+      const members = /\/v3\/conversations\/([^/]+)\/pagedmembers/.exec(url);
+      if (members && req.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ members: roster }));
+        return;
+      }
+      const member = /\/v3\/conversations\/([^/]+)\/members\/([^/?]+)/.exec(url);
+      if (member && req.method === 'GET') {
+        const m = roster.find((x) => x.id === decodeURIComponent(member[2]) || x.aadObjectId === decodeURIComponent(member[2]));
+        res.writeHead(m ? 200 : 404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(m ?? { error: { code: 'MemberNotFoundInConversation' } }));
+        return;
+      }
+      const m = /\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(url);
+      if (m && (req.method === 'POST' || req.method === 'PUT')) {
+        const fail = failNext.shift();
+        if (fail) {
+          res.writeHead(fail, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { code: 'Fail', message: 'scripted failure' } }));
+          return;
+        }
+        sent.push({ conversationId: decodeURIComponent(m[1]), activity: JSON.parse(body || '{}'), method: req.method, activityId: m[2] ? decodeURIComponent(m[2]) : undefined });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: req.method === 'PUT' && m[2] ? decodeURIComponent(m[2]) : `activity-${sent.length}` }));
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end('{}');
     });
   });
   await new Promise<void>((r) => connector.listen(0, '127.0.0.1', () => r()));
@@ -45,7 +77,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const logStream = new Writable({ write(chunk: Buffer, _enc, cb) { logs.push(chunk.toString('utf8')); cb(); } });
   const config = loadConfig({
     NODE_ENV: 'test', PORT: '0', VEIVISER_DATA_DIR: dataDir, DEMO_SITE_PORT: '0', CRAWL_DELAY_MS: '0',
-    FAQ_RECRAWL_INTERVAL_MINUTES: '0', LOG_LEVEL: 'info', ...env,
+    FAQ_RECRAWL_INTERVAL_MINUTES: '0', LOG_LEVEL: 'info', OUTBOX_POLL_MS: '50', ...env,
   });
   const app = await startApp(config, createLogger('info', logStream));
   await app.ready;
@@ -55,6 +87,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     connectorUrl,
     sent,
     logs,
+    roster,
+    failNext,
     async post(activity) {
       const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
       const text = await res.text();

@@ -1,0 +1,184 @@
+/**
+ * Everything the ticket (escalation) cards say, in Norwegian bokmål. State and section names
+ * come from the ticket model; a nynorsk or English version is a new file with the same shape.
+ */
+import { SECTION_LABELS, STATE_LABELS, type Situation, type TicketAction } from '../tickets/model.js';
+
+type SituationKey = Exclude<keyof Situation, 'navMeasure' | 'deadline'>;
+
+export const nbTickets = {
+  states: STATE_LABELS,
+  sections: SECTION_LABELS,
+
+  /** The choices of the mapping form's fields, in the order they are offered. */
+  situation: {
+    ageBand: { 'under-19': 'Under 19', '19-24': '19–24', '25+': '25 eller eldre' },
+    grunnskole: { ja: 'Ja', nei: 'Nei', utlandet: 'Fra utlandet' },
+    upperSecondary: {
+      ingen: 'Ingen',
+      delvis: 'Delvis',
+      'fullfort-omvalg': 'Fullført, trenger omvalg',
+      'utlandet-ikke-godkjent': 'Fra utlandet, ikke godkjent',
+    },
+    norwegianLevel: { ukjent: 'Ukjent', A1: 'A1', A2: 'A2', B1: 'B1', B2: 'B2', C1: 'C1' },
+  } satisfies Record<SituationKey, Record<string, string>>,
+
+  /** Labels of the situation fields, on the form and on the cards. */
+  situationLabels: {
+    ageBand: 'Aldersgruppe',
+    grunnskole: 'Fullført grunnskole',
+    upperSecondary: 'Videregående opplæring',
+    norwegianLevel: 'Norsknivå',
+    navMeasure: 'NAV-tiltak',
+    deadline: 'Frist',
+  } satisfies Record<keyof Situation, string>,
+
+  form: {
+    title: 'Send saken til utdanningsteamet',
+    intro: 'Utdanningsteamet i fylket behandler saken i Teams, og svaret kommer hit til deg.',
+    privacy: 'Skriv ikke navn, fødselsnummer, helseopplysninger eller opplysninger om ytelser. Saker med slike opplysninger blir avvist.',
+    questionLabel: 'Spørsmålet',
+    questionPlaceholder: 'Beskriv situasjonen og hva du lurer på – uten personopplysninger',
+    questionError: 'Skriv spørsmålet.',
+    sectionLabel: 'Tema',
+    sectionPlaceholder: 'Velg tema',
+    sectionError: 'Velg et tema.',
+    situationHeading: 'Brukerens situasjon (valgfritt)',
+    optionalPlaceholder: 'Ikke oppgitt',
+    ageBandLabel: 'Aldersgruppe',
+    grunnskoleLabel: 'Fullført grunnskole',
+    upperSecondaryLabel: 'Videregående opplæring',
+    norwegianLevelLabel: 'Norsknivå',
+    navMeasureLabel: 'NAV-tiltak det gjelder (kort)',
+    navMeasurePlaceholder: 'F.eks. «opplæringstiltak»',
+    deadlineLabel: 'Frist (hvis det er en)',
+    officeLabel: 'NAV-kontor',
+    officePlaceholder: 'F.eks. «NAV Lillestrøm»',
+    consentLabel: 'Samtykke',
+    consentTitle: 'Bruker har samtykket til at saken drøftes i utdanningsteamet',
+    consentError: 'Saken kan bare sendes når bruker har samtykket til at den drøftes i utdanningsteamet.',
+    submit: 'Send til teamet',
+    cancel: 'Avbryt',
+  },
+
+  card: {
+    age: 'Alder',
+    owner: 'Ansvarlig',
+    noOwner: 'Ingen ennå',
+    office: 'NAV-kontor',
+    region: 'Region',
+    section: 'Tema',
+    consent: 'Samtykke',
+    consentAt: (when: string) => `Registrert ${when}`,
+    question: 'Spørsmål',
+    pendingQuestion: (by: string, when: string) => `Spørsmål til veilederen fra ${by}, ${when}`,
+    answer: (by: string, when: string) => `Svar fra ${by}, ${when}`,
+    earlierAnswer: (by: string, when: string) => `Tidligere svar fra ${by}, ${when}`,
+    fromVeileder: (when: string, followUp: boolean) => (followUp ? `Oppfølgingsspørsmål fra veilederen, ${when}` : `Tilleggsinformasjon fra veilederen, ${when}`),
+    history: 'Historikk',
+    deliveryProblem: (reason: string) => `Leveringsproblem: ${reason}`,
+    redacted: (when: string) => `Teksten i saken er slettet etter lagringstiden (${when}).`,
+    savedAsFaq: 'Svaret er lagret som FAQ.',
+    take: 'Ta saken',
+    assign: 'Tildel til …',
+    assignLabel: 'Tildel saken til',
+    assignPlaceholder: 'Velg en kollega',
+    assignError: 'Velg en kollega.',
+    assignSubmit: 'Tildel',
+    answerAction: 'Svar',
+    answerLabel: 'Svaret til veilederen',
+    answerPlaceholder: 'Svaret går til veilederen i personlig chat. Ingen personopplysninger.',
+    answerError: 'Skriv svaret.',
+    answerSubmit: 'Send svaret',
+    ask: 'Still spørsmål til veileder',
+    askLabel: 'Spørsmålet til veilederen',
+    askPlaceholder: 'Hva trenger teamet å vite? Ingen personopplysninger.',
+    askError: 'Skriv spørsmålet.',
+    askSubmit: 'Send spørsmålet',
+    close: 'Lukk',
+    saveFaq: 'Lagre svaret som FAQ',
+  },
+
+  veileder: {
+    heading: (id: string, state: string) => `Saken din ${id} · ${state}`,
+    status: {
+      ny: 'Saken er sendt til utdanningsteamet. Ingen har tatt den ennå.',
+      tatt: (owner: string) => `${owner} i utdanningsteamet arbeider med saken.`,
+      venter: 'Utdanningsteamet trenger mer informasjon fra deg.',
+      besvart: 'Utdanningsteamet har svart.',
+      lukket: 'Saken er lukket.',
+      trukket: 'Du har trukket saken.',
+    },
+    sent: 'Sendt',
+    yourQuestion: 'Spørsmålet ditt',
+    pendingQuestion: (by: string, when: string) => `Spørsmål fra ${by}, utdanningsteamet, ${when}`,
+    answer: (by: string, when: string) => `Svar fra ${by}, utdanningsteamet, ${when}`,
+    earlierAnswer: (by: string, when: string) => `Tidligere svar fra ${by}, utdanningsteamet, ${when}`,
+    general:
+      'Svaret er generelt og gjelder situasjonen slik den er beskrevet i saken. Hva som gjelder for brukeren, kan avhenge av mer enn det – en trepartssamtale med fylkets karriereveileder er ofte et godt neste steg.',
+    replyToTeam: 'Svar teamet',
+    replyLabel: 'Svaret ditt til teamet',
+    addInfo: 'Legg til informasjon',
+    addInfoLabel: 'Informasjon til teamet',
+    infoPlaceholder: 'Ingen navn, fødselsnummer, helseopplysninger eller opplysninger om ytelser.',
+    infoError: 'Skriv teksten.',
+    send: 'Send',
+    withdraw: 'Trekk saken',
+    resolve: 'Løst, takk',
+    reopen: 'Trenger mer hjelp',
+    reopenLabel: 'Hva trenger du mer hjelp med?',
+  },
+
+  myTickets: {
+    title: 'Mine saker',
+    empty: 'Du har ingen saker.',
+    show: 'Vis',
+    shown: (shown: number, total: number) => `Viser de ${shown} nyeste av ${total} saker.`,
+  },
+
+  /** How the short history tells what happened ("Ola Rådgiver tok saken"). */
+  events: {
+    opprettet: () => 'sendte saken',
+    tatt: () => 'tok saken',
+    tildelt: (to?: string) => (to ? `tildelte saken til ${to}` : 'tildelte saken'),
+    besvart: () => 'svarte',
+    spurt: () => 'stilte veilederen et spørsmål',
+    'info-lagt-til': () => 'la til informasjon',
+    lukket: () => 'lukket saken',
+    trukket: () => 'trakk saken',
+    gjenapnet: () => 'gjenåpnet saken med et oppfølgingsspørsmål',
+    lost: () => 'markerte saken som løst',
+    'lagret-som-faq': () => 'lagret svaret som FAQ',
+    leveringsfeil: () => 'kunne ikke levere en melding',
+    purret: () => 'minnet teamet på saken',
+  } satisfies Record<TicketAction, (note?: string) => string>,
+
+  /** For a stale action: what changed since the card was shown ("Saken ble tatt av Kari for 2 min siden"). */
+  changed: {
+    opprettet: (who: string, ago: string) => `Saken ble sendt av ${who} ${ago}.`,
+    tatt: (who: string, ago: string) => `Saken ble tatt av ${who} ${ago}.`,
+    tildelt: (who: string, ago: string) => `Saken ble tildelt av ${who} ${ago}.`,
+    besvart: (who: string, ago: string) => `Saken ble besvart av ${who} ${ago}.`,
+    spurt: (who: string, ago: string) => `${who} stilte veilederen et spørsmål ${ago}.`,
+    'info-lagt-til': (who: string, ago: string) => `${who} la til informasjon ${ago}.`,
+    lukket: (who: string, ago: string) => `Saken ble lukket av ${who} ${ago}.`,
+    trukket: (who: string, ago: string) => `Saken ble trukket av ${who} ${ago}.`,
+    gjenapnet: (who: string, ago: string) => `Saken ble gjenåpnet av ${who} ${ago}.`,
+    lost: (who: string, ago: string) => `Saken ble markert som løst av ${who} ${ago}.`,
+    'lagret-som-faq': (who: string, ago: string) => `Svaret ble lagret som FAQ av ${who} ${ago}.`,
+    leveringsfeil: (_who: string, ago: string) => `En melding om saken kunne ikke leveres ${ago}.`,
+    purret: (_who: string, ago: string) => `Veiviser minnet teamet på saken ${ago}.`,
+  } satisfies Record<TicketAction, (who: string, ago: string) => string>,
+
+  /** The age of a ticket, and "… ago" for notices. */
+  age: {
+    justNow: 'under 1 min',
+    minutes: (n: number) => `${n} min`,
+    hours: (n: number) => `${n} t`,
+    days: (n: number) => (n === 1 ? '1 dag' : `${n} dager`),
+    ago: (age: string) => `for ${age} siden`,
+    agoJustNow: 'nå nettopp',
+  },
+  at: 'kl.',
+};
+export type TicketMessages = typeof nbTickets;

@@ -1,0 +1,61 @@
+/**
+ * Turns a ticket change into the outbox messages that tell people about it: the channel card
+ * posted once and updated in place on every change, the veileder's own card in personal chat when
+ * the team answers or asks, and the veileder's replies in the ticket's thread in the channel.
+ * Written in the same durable write as the change (TicketService → Store.updateTicket).
+ */
+import { randomUUID } from 'node:crypto';
+import type { OutboxMessage } from '../outbox/types.js';
+import type { Ticket, TicketEvent } from '../tickets/model.js';
+import { ticketCard, veilederTicketCard } from './ticket-cards.js';
+import { ticketTexts } from './ticket-texts.nb.js';
+
+const card = (content: Record<string, unknown>) => ({ contentType: 'application/vnd.microsoft.card.adaptive', content });
+
+export interface AnnouncerDeps {
+  clock: () => Date;
+  /** Teams user ids of the team's members, for Universal Actions refresh (may be empty). */
+  refreshUserIds: (teamId: string | undefined) => string[];
+  /** The team's members known right now, for "Tildel til …". */
+  members: (teamId: string | undefined) => { id: string; name: string }[];
+  reopenDays: number;
+}
+
+export function makeAnnouncer(deps: AnnouncerDeps) {
+  return (t: Ticket, e: TicketEvent): OutboxMessage[] => {
+    const now = deps.clock();
+    const at = now.toISOString();
+    const base = { createdAt: at, status: 'pending' as const, attempts: 0, nextAttemptAt: at, ticketId: t.id };
+    const out: OutboxMessage[] = [];
+    if (e.action === 'purret') {
+      // A reminder is a new post in the channel (a notification people see), not a card edit.
+      if (t.channel) out.push({ ...base, id: randomUUID(), kind: 'post', conversationKey: t.channel.conversationKey, activity: { type: 'message', text: ticketTexts.reminder(t, Number(e.note ?? 0)) } });
+      return out;
+    }
+    if (t.channel?.cardMessageId) {
+      // Everyone who sees a channel card is on the team; the edge still checks the roster on every
+      // action. refresh lets Teams ask for each member's own view as the ticket changes.
+      const content = ticketCard(t, { view: 'team', now, members: deps.members(t.channel.teamId), refreshUserIds: deps.refreshUserIds(t.channel.teamId) });
+      if (e.action === 'opprettet') {
+        out.push({ ...base, id: t.channel.cardMessageId, kind: 'post', conversationKey: t.channel.conversationKey, activity: { type: 'message', summary: ticketTexts.channelSummary(t), attachments: [card(content)] } });
+      } else {
+        out.push({ ...base, id: randomUUID(), kind: 'update', replaces: t.channel.cardMessageId, conversationKey: t.channel.conversationKey, activity: { type: 'message', attachments: [card(content)] } });
+      }
+      if ((e.action === 'info-lagt-til' || e.action === 'gjenapnet') && e.note) {
+        out.push({ ...base, id: randomUUID(), kind: 'post', threadOf: t.channel.cardMessageId, conversationKey: t.channel.conversationKey, activity: { type: 'message', text: ticketTexts.veilederReplyInThread(t, e) } });
+      }
+    }
+    const toVeileder = e.action === 'besvart' || e.action === 'spurt' || (e.action === 'lukket' && e.actor.id !== t.requester.id);
+    if (toVeileder) {
+      const canReopen = Boolean(t.answer) && now.getTime() - Date.parse(t.answer?.at ?? at) <= deps.reopenDays * 86_400_000;
+      out.push({
+        ...base,
+        id: randomUUID(),
+        kind: 'post',
+        conversationKey: t.requester.conversationKey,
+        activity: { type: 'message', text: ticketTexts.proactiveLead(t, e), attachments: [card(veilederTicketCard(t, { now, canReopen }))] },
+      });
+    }
+    return out;
+  };
+}

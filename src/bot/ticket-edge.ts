@@ -1,0 +1,392 @@
+/**
+ * The Teams side of tickets: text commands (spør teamet, mine saker, bruk denne kanalen), the
+ * escalation form, and the card actions of team members and veiledere. It establishes who is
+ * acting (the real team roster), validates every card action's data with a schema, calls
+ * TicketService, and turns results — including stale and forbidden actions — into cards.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { fold } from '../faq/text.js';
+import type { EscalationChannel, Store } from '../store/store.js';
+import { AGE_BANDS, GRUNNSKOLE, NORWEGIAN_LEVELS, SECTION_LABELS, SECTIONS, STATE_LABELS, UPPER_SECONDARY, type Section, type Ticket } from '../tickets/model.js';
+import { DomainError, StaleTicketError, type TicketActor, type TicketService } from '../tickets/ticket-service.js';
+import type { Roster } from './roster.js';
+import { escalationFormCard, myTicketsCard, ticketCard, veilederTicketCard } from './ticket-cards.js';
+import { ticketTexts } from './ticket-texts.nb.js';
+
+export type EdgeResult = { card?: Record<string, unknown>; message?: string; status?: number };
+
+export interface TicketEdgeDeps {
+  tickets: TicketService;
+  store: Store;
+  roster: Roster;
+  log: Logger;
+  /** AAD object ids or Teams ids of Veiviser administrators (may set escalation channels anywhere). */
+  adminIds: string[];
+  reopenDays: number;
+  clock?: () => Date;
+  /** Called after a change that produced outbox messages, so they go out at once. */
+  kick?: () => void;
+}
+
+const empty = (v: unknown) => (v === '' || v === null ? undefined : v);
+const opt = <T extends z.ZodTypeAny>(s: T) => z.preprocess(empty, s.optional());
+const TicketRef = z.object({ ticketId: z.string().regex(/^UT-\d{4}-\d{4,6}$/), version: z.coerce.number().int().min(1) });
+const CreateData = z.object({
+  question: z.string().trim().min(5).max(2000),
+  section: z.enum(SECTIONS),
+  ageBand: opt(z.enum(AGE_BANDS)),
+  grunnskole: opt(z.enum(GRUNNSKOLE)),
+  upperSecondary: opt(z.enum(UPPER_SECONDARY)),
+  norwegianLevel: opt(z.enum(NORWEGIAN_LEVELS)),
+  navMeasure: opt(z.string().trim().max(200)),
+  deadline: opt(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)),
+  office: opt(z.string().trim().max(120)),
+  region: opt(z.string().trim().max(60)),
+  consent: z.union([z.literal('true'), z.literal(true)]),
+});
+const TextData = TicketRef.extend({ text: z.string().trim().min(1).max(4000) });
+const AskData = TicketRef.extend({ askText: z.string().trim().min(1).max(4000) });
+const AssignData = TicketRef.extend({ assignee: z.string().min(1).max(200) });
+const ShowData = z.object({ ticketId: TicketRef.shape.ticketId });
+const FormData = z.object({ question: opt(z.string().max(2000)), section: opt(z.enum(SECTIONS)) });
+
+export const userHash = (id: string | undefined): string => createHash('sha256').update(`veiviser:${id ?? ''}`).digest('hex').slice(0, 32);
+
+/** The key under which a conversation's reference is stored. */
+export function conversationKey(ctx: TurnContext): string {
+  const c = ctx.activity.conversation;
+  return `${c?.conversationType ?? 'personal'}:${c?.id}`;
+}
+
+export class TicketEdge {
+  private readonly clock: () => Date;
+  constructor(private readonly d: TicketEdgeDeps) {
+    this.clock = d.clock ?? (() => new Date());
+  }
+
+  /** Text commands; true when the text was one of them. */
+  async onText(ctx: TurnContext, text: string): Promise<boolean> {
+    const t = fold(text.toLowerCase()).replace(/[.!?]+$/, '').trim();
+    const type = ctx.activity.conversation?.conversationType ?? 'personal';
+    if (/^bruk denne kanalen\b/.test(t)) {
+      await this.useThisChannel(ctx, text.replace(/^[^]*?kanalen\s*/i, ''));
+      return true;
+    }
+    if (/^agenda$/.test(t)) {
+      await ctx.sendActivity({ text: await this.agenda(), textFormat: 'markdown' });
+      return true;
+    }
+    if (type !== 'personal') return false;
+    if (/^(sp(o|ø)r teamet|send til teamet)\b/.test(t)) {
+      const question = text.replace(/^\s*\S+\s+teamet[:\s]*/i, '').trim();
+      await ctx.sendActivity({ attachments: [await this.formAttachment(ctx, question || undefined)] });
+      return true;
+    }
+    if (/^mine saker$/.test(t)) {
+      await ctx.sendActivity({ attachments: [attachment(myTicketsCard(await this.myTickets(ctx), { now: this.clock() }))] });
+      return true;
+    }
+    return false;
+  }
+
+  /** The escalation form, prefilled with the question and the veileder's remembered office. */
+  async formAttachment(ctx: TurnContext, question?: string, section?: Section) {
+    const profile = await this.d.store.getVeilederProfile(userHash(actorId(ctx)));
+    return attachment(escalationFormCard({ question, section, office: profile?.office }));
+  }
+
+  /**
+   * The bot was added to a team: its General channel becomes the catch-all escalation channel
+   * if none is set yet, so the queue works out of the box; "bruk denne kanalen" changes it.
+   */
+  async onTeamInstalled(ctx: TurnContext): Promise<void> {
+    const a = ctx.activity;
+    const cd = a.channelData as { team?: { id?: string; name?: string } } | undefined;
+    const teamId = cd?.team?.id;
+    if (!teamId || (await this.d.store.listEscalationChannels()).length > 0) return;
+    const ref = TurnContext.getConversationReference(a);
+    const key = `channel:${teamId}`;
+    await this.d.store.saveConversation({ key, reference: JSON.parse(JSON.stringify({ ...ref, activityId: undefined, conversation: { ...ref.conversation, id: teamId } })), updatedAt: this.clock().toISOString() });
+    await this.d.store.saveEscalationChannel({
+      conversationKey: key, teamId, channelId: teamId, teamName: cd?.team?.name, channelName: 'General', sections: [], regions: [],
+      setBy: { id: 'veiviser', name: 'Veiviser (standard ved installasjon)' }, setAt: this.clock().toISOString(),
+    });
+    this.d.log.info({ event: 'escalation_channel_default', teamId });
+  }
+
+  /** Card actions of the ticket flow; undefined when the verb is not a ticket verb. */
+  async onAction(ctx: TurnContext, verb: string, data: Record<string, unknown>): Promise<EdgeResult | undefined> {
+    if (!verb.startsWith('ticket')) return undefined;
+    try {
+      switch (verb) {
+        case 'ticketForm': {
+          const d = FormData.parse(data);
+          return { card: (await this.formAttachment(ctx, d.question, d.section)).content };
+        }
+        case 'ticketFormCancel':
+          return { message: ticketTexts.formCancelled };
+        case 'ticketCreate':
+          return await this.create(ctx, data);
+        case 'ticketShow': {
+          const d = ShowData.parse(data);
+          const t = await this.d.store.getTicket(d.ticketId);
+          if (!t) return { message: ticketTexts.notFound, status: 404 };
+          if (t.requester.id === actorId(ctx)) return { card: this.veilederCard(t) };
+          return this.teamView(ctx, t);
+        }
+        case 'ticketRefresh': {
+          const d = ShowData.parse(data);
+          const t = await this.d.store.getTicket(d.ticketId);
+          if (!t) return { message: ticketTexts.notFound, status: 404 };
+          return this.teamView(ctx, t, undefined, true);
+        }
+        case 'ticketTake':
+        case 'ticketClose':
+        case 'ticketSaveFaq':
+        case 'ticketAnswer':
+        case 'ticketAsk':
+        case 'ticketAssign':
+          return await this.teamAction(ctx, verb, data);
+        case 'ticketWithdraw':
+        case 'ticketResolve':
+        case 'ticketAddInfo':
+        case 'ticketReopen':
+          return await this.veilederAction(ctx, verb, data);
+        default:
+          this.d.log.info({ event: 'card_action_rejected', reason: 'unknown ticket verb' });
+          return { message: 'Ukjent handling.', status: 400 };
+      }
+    } catch (err) {
+      if (err instanceof z.ZodError) {
+        this.d.log.info({ event: 'card_action_rejected', reason: 'invalid data', verb });
+        return { message: 'Handlingen kunne ikke utføres (ugyldige data).', status: 400 };
+      }
+      throw err;
+    }
+  }
+
+  private async create(ctx: TurnContext, data: Record<string, unknown>): Promise<EdgeResult> {
+    const parsed = CreateData.safeParse(data);
+    if (!parsed.success) {
+      const consentMissing = parsed.error.issues.some((i) => i.path[0] === 'consent');
+      const error = consentMissing ? 'Saken kan bare sendes når bruker har samtykket til at den drøftes i utdanningsteamet.' : 'Fyll inn spørsmålet (minst 5 tegn) og velg seksjon.';
+      this.d.log.info({ event: 'ticket_form_rejected', consentMissing });
+      return { card: escalationFormCard({ question: typeof data.question === 'string' ? data.question.slice(0, 2000) : undefined, error }) };
+    }
+    const p = parsed.data;
+    const from = ctx.activity.from;
+    const requester = { id: actorId(ctx), name: from?.name ?? 'Veileder', conversationKey: conversationKey(ctx) };
+    // The answer comes back by proactive message: keep this conversation's reference.
+    const ref = TurnContext.getConversationReference(ctx.activity);
+    const known = await this.d.store.getConversation(requester.conversationKey);
+    await this.d.store.saveConversation({ ...known, key: requester.conversationKey, reference: JSON.parse(JSON.stringify({ ...ref, activityId: undefined })), updatedAt: this.clock().toISOString() });
+    const channel = await this.route(p.section, p.region);
+    if (channel) {
+      // Warm the roster cache so the channel card offers "Tildel til …" and refreshes per member.
+      await this.d.roster.members(ctx, channel.teamId).catch((err: Error) => this.d.log.warn({ event: 'roster_unavailable', err: err.message }));
+    }
+    try {
+      const t = await this.d.tickets.create({
+        question: p.question,
+        section: p.section,
+        region: p.region,
+        situation: { ageBand: p.ageBand, grunnskole: p.grunnskole, upperSecondary: p.upperSecondary, norwegianLevel: p.norwegianLevel, navMeasure: p.navMeasure, deadline: p.deadline },
+        office: p.office,
+        consent: true,
+        requester,
+        channel: channel ? { conversationKey: channel.conversationKey, teamId: channel.teamId, cardMessageId: randomUUID() } : undefined,
+      });
+      if (p.office) await this.d.store.saveVeilederProfile({ userHash: userHash(requester.id), office: p.office, updatedAt: this.clock().toISOString() });
+      this.d.log.info({ event: 'ticket_created', ticketId: t.id, section: t.section, routed: Boolean(channel) });
+      this.d.kick?.();
+      return { card: veilederTicketCard(t, { now: this.clock(), canReopen: false, notice: ticketTexts.created(t, Boolean(channel)) }) };
+    } catch (err) {
+      if (err instanceof DomainError) return { card: escalationFormCard({ question: p.question, section: p.section, office: p.office, error: err.message }) };
+      throw err;
+    }
+  }
+
+  /** Open tickets for the team's meeting: oldest first, grouped by section. */
+  private async agenda(): Promise<string> {
+    const now = this.clock();
+    const open = (await this.d.store.listTickets()).filter((t) => ['ny', 'tatt', 'venter', 'besvart'].includes(t.state)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const groups = SECTIONS.map((section) => ({
+      section: SECTION_LABELS[section],
+      lines: open.filter((t) => t.section === section).map((t) => `${t.id} · ${STATE_LABELS[t.state]} · ${ticketTexts.ageOf(t.createdAt, now)} · ${t.owner?.name ?? 'ingen ansvarlig'}`),
+    })).filter((g) => g.lines.length > 0);
+    return ticketTexts.agenda(groups, now);
+  }
+
+  /** The most specific escalation channel for a section and region; a catch-all otherwise. */
+  private async route(section: Section, region?: string): Promise<EscalationChannel | undefined> {
+    const channels = await this.d.store.listEscalationChannels();
+    const r = region ? fold(region.toLowerCase()) : undefined;
+    const fits = channels
+      .filter((c) => (c.sections.length === 0 || c.sections.includes(section)) && (c.regions.length === 0 || (r !== undefined && c.regions.some((x) => fold(x.toLowerCase()) === r))))
+      .map((c) => ({ c, score: (c.sections.length ? 2 : 0) + (c.regions.length ? 1 : 0) }))
+      .sort((a, b) => b.score - a.score || b.c.setAt.localeCompare(a.c.setAt));
+    return fits[0]?.c;
+  }
+
+  private async myTickets(ctx: TurnContext): Promise<Ticket[]> {
+    const me = actorId(ctx);
+    return (await this.d.store.listTickets()).filter((t) => t.requester.id === me);
+  }
+
+  private veilederCard(t: Ticket, notice?: string): Record<string, unknown> {
+    const now = this.clock();
+    const canReopen = Boolean(t.answer) && now.getTime() - Date.parse(t.answer?.at ?? '') <= this.d.reopenDays * 86_400_000 && (t.state === 'besvart' || t.state === 'lukket');
+    return veilederTicketCard(t, { now, canReopen, notice });
+  }
+
+  /** Establishes whether the acting user is on the ticket's team (real roster, cached). */
+  private async teamActor(ctx: TurnContext, t: Ticket): Promise<TicketActor | { error: EdgeResult }> {
+    const from = ctx.activity.from;
+    const teamId = t.channel?.teamId ?? (ctx.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
+    if (!teamId) return { error: { message: ticketTexts.notMember, status: 403 } };
+    try {
+      const m = await this.d.roster.member(ctx, teamId, { id: from?.id, aadObjectId: from?.aadObjectId });
+      return { id: actorId(ctx), name: m?.name ?? from?.name ?? 'Ukjent', isTeamMember: Boolean(m) };
+    } catch (err) {
+      this.d.log.warn({ event: 'roster_unavailable', err: (err as Error).message });
+      return { error: { message: ticketTexts.rosterUnavailable, status: 503 } };
+    }
+  }
+
+  private async teamView(ctx: TurnContext, t: Ticket, notice?: string, quietIfOutsider = false): Promise<EdgeResult> {
+    const actor = await this.teamActor(ctx, t);
+    const member = !('error' in actor) && actor.isTeamMember;
+    const members = member && t.channel?.teamId ? (await this.d.roster.members(ctx, t.channel.teamId)).map((m) => ({ id: m.aadObjectId ?? m.id, name: m.name })) : undefined;
+    if (!member && !quietIfOutsider) this.d.log.info({ event: 'ticket_view_base', ticketId: t.id });
+    return { card: ticketCard(t, { view: member ? 'team' : 'base', now: this.clock(), members, notice, refreshUserIds: t.channel?.teamId ? this.d.roster.cachedIds(t.channel.teamId) : undefined }) };
+  }
+
+  private async teamAction(ctx: TurnContext, verb: string, data: Record<string, unknown>): Promise<EdgeResult> {
+    const ref = TicketRef.parse({ ticketId: data.ticketId, version: data.version });
+    const t = await this.d.store.getTicket(ref.ticketId);
+    if (!t) return { message: ticketTexts.notFound, status: 404 };
+    const actor = await this.teamActor(ctx, t);
+    if ('error' in actor) return actor.error;
+    if (!actor.isTeamMember) {
+      this.d.log.warn({ event: 'card_action_rejected', reason: 'not a team member', ticketId: t.id, verb });
+      return { message: ticketTexts.notMember, status: 403 };
+    }
+    const base = { ticketId: ref.ticketId, actor, expectedVersion: ref.version };
+    return this.run(ctx, t, async () => {
+      switch (verb) {
+        case 'ticketTake': return this.d.tickets.take(base);
+        case 'ticketClose': return this.d.tickets.close(base);
+        case 'ticketAnswer': return this.d.tickets.answer({ ...base, text: TextData.parse(data).text });
+        case 'ticketAsk': return this.d.tickets.askVeileder({ ...base, text: AskData.parse(data).askText });
+        case 'ticketAssign': {
+          const d = AssignData.parse(data);
+          const members = t.channel?.teamId ? await this.d.roster.members(ctx, t.channel.teamId) : [];
+          const m = members.find((x) => x.aadObjectId === d.assignee || x.id === d.assignee);
+          if (!m) throw new DomainError('validation', 'Den du vil tildele saken til, er ikke medlem av teamet.');
+          return this.d.tickets.assign({ ...base, assignee: { id: m.aadObjectId ?? m.id, name: m.name } });
+        }
+        default:
+          throw new DomainError('validation', ticketTexts.faqSavedLater);
+      }
+    }, true);
+  }
+
+  private async veilederAction(ctx: TurnContext, verb: string, data: Record<string, unknown>): Promise<EdgeResult> {
+    const ref = TicketRef.parse({ ticketId: data.ticketId, version: data.version });
+    const t = await this.d.store.getTicket(ref.ticketId);
+    if (!t) return { message: ticketTexts.notFound, status: 404 };
+    const actor: TicketActor = { id: actorId(ctx), name: ctx.activity.from?.name ?? 'Veileder', isTeamMember: false };
+    const base = { ticketId: ref.ticketId, actor, expectedVersion: ref.version };
+    return this.run(ctx, t, async () => {
+      switch (verb) {
+        case 'ticketWithdraw': return this.d.tickets.withdraw(base);
+        case 'ticketResolve': return this.d.tickets.resolve(base);
+        case 'ticketAddInfo': return this.d.tickets.addInfo({ ...base, text: TextData.parse(data).text });
+        default: return this.d.tickets.reopen({ ...base, text: TextData.parse(data).text });
+      }
+    }, false);
+  }
+
+  /** Runs a command and answers with the card the actor should now see. */
+  private async run(ctx: TurnContext, before: Ticket, command: () => Promise<Ticket>, team: boolean): Promise<EdgeResult> {
+    const render = (t: Ticket, notice?: string): Promise<EdgeResult> | EdgeResult => (team ? this.teamView(ctx, t, notice) : { card: this.veilederCard(t, notice) });
+    try {
+      const t = await command();
+      this.d.kick?.();
+      return render(t);
+    } catch (err) {
+      if (err instanceof StaleTicketError) {
+        this.d.log.info({ event: 'ticket_action_stale', ticketId: before.id });
+        return render(err.current, ticketTexts.staleNotice(err.current, this.clock()));
+      }
+      if (err instanceof DomainError) {
+        if (err.code === 'forbidden') this.d.log.warn({ event: 'card_action_rejected', reason: 'forbidden', ticketId: before.id });
+        const status = err.code === 'forbidden' ? 403 : err.code === 'not-found' ? 404 : undefined;
+        if (status) return { message: err.message, status };
+        const current = (await this.d.store.getTicket(before.id)) ?? before;
+        return render(current, err.message);
+      }
+      if (err instanceof z.ZodError) throw err;
+      throw err;
+    }
+  }
+
+  /** "@Veiviser bruk denne kanalen [for <seksjon|region>, …]" in a team channel. */
+  private async useThisChannel(ctx: TurnContext, rest: string): Promise<void> {
+    const a = ctx.activity;
+    const cd = a.channelData as { team?: { id?: string; name?: string }; channel?: { id?: string; name?: string } } | undefined;
+    const teamId = cd?.team?.id;
+    const channelId = cd?.channel?.id ?? teamId;
+    if (a.conversation?.conversationType !== 'channel' || !teamId || !channelId) {
+      await ctx.sendActivity(ticketTexts.channelOnlyInTeams);
+      return;
+    }
+    const from = a.from;
+    let allowed = this.d.adminIds.includes(from?.aadObjectId ?? '') || this.d.adminIds.includes(from?.id ?? '');
+    if (!allowed) {
+      try {
+        const m = await this.d.roster.member(ctx, teamId, { id: from?.id, aadObjectId: from?.aadObjectId });
+        allowed = m?.userRole?.toLowerCase() === 'owner';
+      } catch (err) {
+        this.d.log.warn({ event: 'roster_unavailable', err: (err as Error).message });
+      }
+    }
+    if (!allowed) {
+      this.d.log.warn({ event: 'channel_set_rejected', teamId });
+      await ctx.sendActivity(ticketTexts.channelNotAllowed);
+      return;
+    }
+    const words = rest.replace(/^for\s+/i, '').split(/[,]|\s+og\s+/).map((w) => w.trim()).filter(Boolean);
+    const sections: Section[] = [];
+    const regions: string[] = [];
+    for (const w of words) {
+      const f = fold(w.toLowerCase());
+      const s = SECTIONS.find((x) => x === f || fold(SECTION_LABELS[x].toLowerCase()) === f);
+      if (s) sections.push(s);
+      else regions.push(w);
+    }
+    const ref = TurnContext.getConversationReference(a);
+    const key = `channel:${channelId}`;
+    await this.d.store.saveConversation({ key, reference: JSON.parse(JSON.stringify({ ...ref, activityId: undefined, conversation: { ...ref.conversation, id: channelId } })), updatedAt: this.clock().toISOString() });
+    const channel: EscalationChannel = {
+      conversationKey: key, teamId, channelId, teamName: cd?.team?.name, channelName: cd?.channel?.name, sections, regions,
+      setBy: { id: actorId(ctx), name: from?.name ?? 'Ukjent' }, setAt: this.clock().toISOString(),
+    };
+    await this.d.store.saveEscalationChannel(channel);
+    this.d.log.info({ event: 'escalation_channel_set', teamId, sections, regions: regions.length });
+    const filter = [...sections.map((s) => SECTION_LABELS[s].toLowerCase()), ...regions].join(', ');
+    await ctx.sendActivity(ticketTexts.channelSet(filter));
+  }
+}
+
+function actorId(ctx: TurnContext): string {
+  const f = ctx.activity.from;
+  return f?.aadObjectId ?? f?.id ?? 'ukjent';
+}
+
+function attachment(content: Record<string, unknown>) {
+  return { contentType: 'application/vnd.microsoft.card.adaptive', content };
+}

@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { cardOf, startHarness, teamsActivity, type Harness, type Sent } from '../helpers/harness.js';
+import { validIdentityNumber } from '../helpers/identity.js';
+
+const json = (x: unknown): string => JSON.stringify(x);
+const TEAM = '19:team-utdanning@thread.tacv2';
+const CHANNEL = '19:kanal-fag@thread.tacv2';
+const kari = { id: '29:user-kari', name: 'Kari Veileder', aadObjectId: 'aad-kari' };
+const ola = { id: '29:user-ola', name: 'Ola Rådgiver', aadObjectId: 'aad-ola' };
+const siri = { id: '29:user-siri', name: 'Siri Rådgiver', aadObjectId: 'aad-siri' };
+const eva = { id: '29:user-eva', name: 'Eva Eier', aadObjectId: 'aad-eva' };
+const mallory = { id: '29:user-mallory', name: 'Mallory', aadObjectId: 'aad-mallory' };
+
+describe('tickets over HTTP: escalation to the education team channel and back', function () {
+  this.timeout(60_000);
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ ALLOWED_TENANT_IDS: 'tenant-fjordvik', TEAM_ADMIN_IDS: 'aad-admin' });
+    h.roster.push({ ...ola, userRole: 'user' }, { ...siri, userRole: 'user' }, { ...eva, userRole: 'owner' });
+  });
+  after(async () => h?.close());
+
+  const channelConv = { conversation: { id: `${CHANNEL};messageid=1`, conversationType: 'channel', tenantId: 'tenant-fjordvik' }, channelData: { tenant: { id: 'tenant-fjordvik' }, team: { id: TEAM, name: 'Utdanningsteamet' }, channel: { id: CHANNEL, name: 'Fagopplæring' } } };
+  const mention = { entities: [{ type: 'mention', text: '<at>Veiviser</at>', mentioned: { id: '28:veiviser-bot', name: 'Veiviser' } }] };
+  const invoke = (from: typeof kari, verb: string, data: Record<string, unknown>, inChannel = false) =>
+    h.post(teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', from, ...(inChannel ? channelConv : {}), value: { action: { type: 'Action.Execute', verb, data } } }));
+  const body = (r: { body: unknown }) => r.body as { statusCode: number; type: string; value: unknown };
+  async function waitFor(pred: (s: Sent) => boolean, ms = 5000, from = 0): Promise<Sent> {
+    const until = Date.now() + ms;
+    for (;;) {
+      const hit = h.sent.slice(from).find(pred);
+      if (hit) return hit;
+      if (Date.now() > until) throw new Error('timed out waiting for a delivery');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  it('lets only a team owner or an admin choose the escalation channel', async () => {
+    const from = h.sent.length;
+    await h.post(teamsActivity(h, { ...channelConv, ...mention, from: siri, text: '<at>Veiviser</at> bruk denne kanalen for fagopplæring' }));
+    const refusal = await waitFor((x) => x.method === 'POST' && x.conversationId.startsWith(CHANNEL) && typeof x.activity.text === 'string', 5000, from);
+    assert.match(String(refusal.activity.text), /Bare en eier/);
+    assert.equal((await h.app.store.listEscalationChannels()).length, 0);
+    const from2 = h.sent.length;
+    await h.post(teamsActivity(h, { ...channelConv, ...mention, from: eva, text: '<at>Veiviser</at> bruk denne kanalen for fagopplæring' }));
+    const ok = await waitFor((x) => x.method === 'POST' && x.conversationId.startsWith(CHANNEL) && typeof x.activity.text === 'string', 5000, from2);
+    assert.match(String(ok.activity.text), /får nå saker.*fagopplæring/);
+    const [channel] = await h.app.store.listEscalationChannels();
+    assert.deepEqual(channel.sections, ['fagopplaering']);
+  });
+
+  it('"spør teamet" opens the form prefilled; it does not submit without consent', async () => {
+    const from = h.sent.length;
+    await h.post(teamsActivity(h, { from: kari, text: 'spør teamet Kan bruker (34) ta fagbrev på jobb uten læreplass?' }));
+    const form = await waitFor((x) => x.conversationId === 'a:personal-kari' && Boolean(x.activity.replyToId), 5000, from);
+    const card = json(cardOf(form));
+    assert.match(card, /Kan bruker \(34\) ta fagbrev på jobb uten læreplass\?/);
+    assert.match(card, /samtykket/);
+    const r = await invoke(kari, 'ticketCreate', { question: 'Kan bruker ta fagbrev på jobb?', section: 'fagopplaering', consent: 'false' });
+    assert.match(json(body(r).value), /samtykket/);
+    assert.equal((await h.app.store.listTickets()).length, 0);
+  });
+
+  it('refuses an identity number in the form and keeps nothing of it', async () => {
+    const fnr = validIdentityNumber('011080');
+    const r = await invoke(kari, 'ticketCreate', { question: `Bruker ${fnr} vil ta fagbrev`, section: 'fagopplaering', consent: 'true' });
+    assert.match(json(body(r).value), /fødselsnummer/);
+    assert.equal((await h.app.store.listTickets()).length, 0);
+    assert.ok(!h.logs.join('').includes(fnr));
+  });
+
+  it('creates a ticket, posts its card in the routed channel, and confirms to the veileder', async () => {
+    const r = await invoke(kari, 'ticketCreate', { question: 'Bruker har jobbet 8 år som assistent i barnehage. Fagbrev på jobb eller praksiskandidat?', section: 'fagopplaering', ageBand: '25+', grunnskole: 'ja', upperSecondary: 'delvis', norwegianLevel: 'B2', office: 'NAV Fjordvik', consent: 'true' });
+    const confirm = json(body(r).value);
+    assert.match(confirm, /UT-\d{4}-0001/);
+    assert.match(confirm, /sendt til utdanningsteamet/);
+    const [t] = await h.app.store.listTickets();
+    assert.equal(t.state, 'ny');
+    assert.equal(t.channel?.conversationKey, `channel:${CHANNEL}`);
+    const posted = await waitFor((s) => s.conversationId === CHANNEL && s.method === 'POST' && json(s.activity).includes(t.id));
+    assert.match(json(posted.activity), /Ta saken/);
+    assert.match(json(posted.activity), /NAV Fjordvik/);
+    assert.match(json(posted.activity), /barnehage/);
+    assert.equal((await h.app.store.getVeilederProfile((await import('../../src/bot/ticket-edge.js')).userHash('aad-kari')))?.office, 'NAV Fjordvik');
+  });
+
+  it('a team member takes the ticket; the channel card is updated in place', async () => {
+    const [t] = await h.app.store.listTickets();
+    const r = await invoke(ola, 'ticketTake', { ticketId: t.id, version: t.version }, true);
+    assert.equal(body(r).statusCode, 200);
+    assert.match(json(body(r).value), /Ola Rådgiver/);
+    const after = await h.app.store.getTicket(t.id);
+    assert.equal(after?.state, 'tatt');
+    const update = await waitFor((s) => s.method === 'PUT' && s.conversationId === CHANNEL);
+    assert.match(json(update.activity), /Ola Rådgiver/);
+  });
+
+  it('a stale action changes nothing and shows who changed the ticket', async () => {
+    const [t] = await h.app.store.listTickets();
+    const r = await invoke(siri, 'ticketTake', { ticketId: t.id, version: 1 }, true);
+    const v = json(body(r).value);
+    assert.match(v, /Saken ble tatt av Ola Rådgiver/);
+    assert.equal((await h.app.store.getTicket(t.id))?.owner?.name, 'Ola Rådgiver');
+  });
+
+  it('a forged action from someone outside the team changes nothing and is logged', async () => {
+    const [t] = await h.app.store.listTickets();
+    const r = await invoke(mallory, 'ticketAnswer', { ticketId: t.id, version: t.version, text: 'Nei.' }, true);
+    assert.equal(body(r).statusCode, 403);
+    assert.equal((await h.app.store.getTicket(t.id))?.version, t.version);
+    assert.ok(h.logs.some((l) => l.includes('not a team member')));
+    const bad = await invoke(ola, 'ticketAnswer', { ticketId: 'DROP TABLE', version: 'x' }, true);
+    assert.equal(body(bad).statusCode, 400);
+  });
+
+  it('the answer reaches the veileder in personal chat, who marks it solved', async () => {
+    const [t] = await h.app.store.listTickets();
+    const r = await invoke(ola, 'ticketAnswer', { ticketId: t.id, version: t.version, text: 'Fagbrev på jobb passer best: hun har nok praksis. Vi tar en realkompetansevurdering først.' }, true);
+    assert.equal(body(r).statusCode, 200);
+    const toKari = await waitFor((s) => s.conversationId === 'a:personal-kari' && json(s.activity).includes('har svart'));
+    assert.match(json(toKari.activity), /Fagbrev på jobb passer best/);
+    assert.match(json(toKari.activity), /Løst, takk/);
+    const answered = await h.app.store.getTicket(t.id);
+    const done = await invoke(kari, 'ticketResolve', { ticketId: t.id, version: answered?.version });
+    assert.equal(body(done).statusCode, 200);
+    const closed = await h.app.store.getTicket(t.id);
+    assert.equal(closed?.state, 'lukket');
+    assert.deepEqual(closed?.history.map((e) => e.action), ['opprettet', 'tatt', 'besvart', 'lost']);
+  });
+
+  it('two team members pressing "Ta saken" at the same moment: exactly one owns it, both see the same card', async () => {
+    const r = await invoke(kari, 'ticketCreate', { question: 'Kan bruker ta privatisteksamen i norsk før hun har bestått B2?', section: 'fagopplaering', consent: 'true' });
+    assert.equal(body(r).statusCode, 200);
+    const t = (await h.app.store.listTickets()).at(-1);
+    assert.ok(t);
+    const [a, b] = await Promise.all([invoke(ola, 'ticketTake', { ticketId: t.id, version: 1 }, true), invoke(siri, 'ticketTake', { ticketId: t.id, version: 1 }, true)]);
+    const owner = (await h.app.store.getTicket(t.id))?.owner?.name;
+    assert.ok(owner === 'Ola Rådgiver' || owner === 'Siri Rådgiver');
+    for (const res of [a, b]) assert.match(json(body(res).value), new RegExp(`${owner}`));
+    assert.equal((await h.app.store.getTicket(t.id))?.history.filter((e) => e.action === 'tatt').length, 1);
+  });
+
+  it('only the requesting veileder may withdraw; "mine saker" lists the veileder\'s own tickets', async () => {
+    const t = (await h.app.store.listTickets()).at(-1);
+    assert.ok(t);
+    const per = { id: '29:user-per', name: 'Per Veileder', aadObjectId: 'aad-per' };
+    const forged = await invoke(per, 'ticketWithdraw', { ticketId: t.id, version: t.version });
+    assert.equal(body(forged).statusCode, 403);
+    const from = h.sent.length;
+    await h.post(teamsActivity(h, { from: kari, text: 'mine saker' }));
+    const list = await waitFor((x) => x.conversationId === 'a:personal-kari' && Boolean(x.activity.replyToId), 5000, from);
+    const card = json(cardOf(list));
+    for (const x of await h.app.store.listTickets()) assert.ok(card.includes(x.id), `${x.id} listed`);
+  });
+
+  it('an escalate outcome offers "Send til utdanningsteamet", which opens the form with the question', async () => {
+    const from = h.sent.length;
+    await h.post(teamsActivity(h, { from: kari, text: 'når er lunsjpausen på Dalheim vgs?' }));
+    const reply = await waitFor((x) => x.conversationId === 'a:personal-kari' && Boolean(x.activity.replyToId), 5000, from);
+    assert.match(json(cardOf(reply)), /Send til utdanningsteamet/);
+    const r = await invoke(kari, 'ticketForm', { question: 'når er lunsjpausen på Dalheim vgs?' });
+    assert.match(json(body(r).value), /lunsjpausen/);
+  });
+});
