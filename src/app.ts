@@ -12,6 +12,8 @@ import { nb } from './bot/messages.nb.js';
 import { Roster } from './bot/roster.js';
 import { makeAnnouncer } from './bot/ticket-announcer.js';
 import { TicketEdge } from './bot/ticket-edge.js';
+import { ticketTexts } from './bot/ticket-texts.nb.js';
+import { SECTION_LABELS } from './tickets/model.js';
 import { VeiviserBot } from './bot/veiviser-bot.js';
 import { BotSender } from './outbox/bot-sender.js';
 import { OutboxWorker } from './outbox/outbox.js';
@@ -57,7 +59,11 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
 
   let faq: FaqService | undefined;
   const rebuild = async (): Promise<void> => {
-    const docs = toDocs(await store.listPages(), curated, siteUrl);
+    // Answers the team saved as FAQ ("Lagre svaret som FAQ") are curated entries too.
+    const saved: CuratedEntry[] = (await store.listTickets())
+      .filter((t) => t.faq)
+      .map((t) => ({ question: t.faq!.question, alternatives: [], answer: t.faq!.answer, url: contactUrl, heading: `${ticketTexts.faqHeading}: ${SECTION_LABELS[t.faq!.section]}`, updated: t.faq!.savedAt }));
+    const docs = toDocs(await store.listPages(), [...curated, ...saved], siteUrl);
     if (faq) faq.rebuild(docs);
     else faq = new FaqService(analyzer, thresholds, docs);
     log.info({ event: 'index_built', sections: docs.length });
@@ -124,7 +130,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     })().catch((err: Error) => log.error({ event: 'housekeeping_failed', err: err.message }));
   }, 10 * 60_000);
   housekeeping.unref();
-  const ticketEdge = new TicketEdge({ tickets, store, roster, log, adminIds: config.adminIds, reopenDays: config.reopenDays, kick: () => worker.kick() });
+  const ticketEdge = new TicketEdge({ tickets, store, roster, log, adminIds: config.adminIds, reopenDays: config.reopenDays, kick: () => worker.kick(), onFaqSaved: () => void rebuild().catch((err: Error) => log.error({ event: 'index_rebuild_failed', err: err.message })) });
   const bot = new VeiviserBot({ faq: () => faq, store, log, allowedTenantIds: config.allowedTenantIds, contactUrl: () => contactUrl, maxMessageLength: config.maxMessageLength, tickets: ticketEdge });
   const app = createServer({ adapter, bot, log, isReady: () => Boolean(faq) });
   const server: Server = await new Promise((resolve, reject) => {

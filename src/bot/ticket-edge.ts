@@ -29,6 +29,8 @@ export interface TicketEdgeDeps {
   clock?: () => Date;
   /** Called after a change that produced outbox messages, so they go out at once. */
   kick?: () => void;
+  /** Called after an answer was saved as a FAQ entry (the FAQ index is rebuilt). */
+  onFaqSaved?: () => void;
 }
 
 const empty = (v: unknown) => (v === '' || v === null ? undefined : v);
@@ -73,6 +75,10 @@ export class TicketEdge {
     const type = ctx.activity.conversation?.conversationType ?? 'personal';
     if (/^bruk denne kanalen\b/.test(t)) {
       await this.useThisChannel(ctx, text.replace(/^[^]*?kanalen\s*/i, ''));
+      return true;
+    }
+    if (type === 'channel' && /^svar\b/.test(t)) {
+      await this.answerFromThread(ctx, text.replace(/^\s*svar\s*:?\s*/i, ''));
       return true;
     }
     if (/^agenda$/.test(t)) {
@@ -209,6 +215,24 @@ export class TicketEdge {
     }
   }
 
+  /**
+   * "@Veiviser svar: …" in a ticket card's thread: the team member's reply becomes the ticket's
+   * answer (marked as an answer by the command), and goes to the veileder like one from the card.
+   */
+  private async answerFromThread(ctx: TurnContext, text: string): Promise<void> {
+    const root = /;messageid=(.+)$/.exec(ctx.activity.conversation?.id ?? '')?.[1];
+    const card = root ? (await this.d.store.listOutbox()).find((m) => m.deliveredActivityId === root && m.ticketId && m.kind === 'post' && !m.threadOf) : undefined;
+    const t = card?.ticketId ? await this.d.store.getTicket(card.ticketId) : undefined;
+    if (!t || t.channel?.cardMessageId !== card?.id) {
+      await ctx.sendActivity(ticketTexts.threadNoTicket);
+      return;
+    }
+    const r = await this.teamAction(ctx, 'ticketAnswer', { ticketId: t.id, version: t.version, text });
+    const after = await this.d.store.getTicket(t.id);
+    const answered = after?.state === 'besvart' && after.version === t.version + 1;
+    await ctx.sendActivity(answered ? ticketTexts.threadAnswered(t.id) : r.message ?? ticketTexts.threadNotAnswered(t));
+  }
+
   /** Open tickets for the team's meeting: oldest first, grouped by section. */
   private async agenda(): Promise<string> {
     const now = this.clock();
@@ -288,8 +312,13 @@ export class TicketEdge {
           if (!m) throw new DomainError('validation', 'Den du vil tildele saken til, er ikke medlem av teamet.');
           return this.d.tickets.assign({ ...base, assignee: { id: m.aadObjectId ?? m.id, name: m.name } });
         }
+        case 'ticketSaveFaq': {
+          const saved = await this.d.tickets.saveAsFaq(base);
+          this.d.onFaqSaved?.();
+          return saved;
+        }
         default:
-          throw new DomainError('validation', ticketTexts.faqSavedLater);
+          throw new DomainError('validation', 'Ukjent handling.');
       }
     }, true);
   }

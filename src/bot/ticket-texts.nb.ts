@@ -38,6 +38,10 @@ export const ticketTexts = {
       ? 'Ingen åpne saker. 🎉'
       : `**Agenda – åpne saker per ${new Intl.DateTimeFormat('nb-NO', { day: 'numeric', month: 'long', timeZone: 'Europe/Oslo' }).format(now)}**\n\n${groups.map((g) => `**${g.section}**\n${g.lines.map((l) => `- ${l}`).join('\n')}`).join('\n\n')}`,
   ageOf: (fromIso: string, now: Date) => ago(fromIso, now).replace(/^for /, '').replace(/ siden$/, ''),
+  threadNoTicket: 'Skriv «@Veiviser svar: …» i tråden til et sakskort, så blir svaret sendt til veilederen.',
+  threadAnswered: (id: string) => `Svaret er registrert på ${id} og sendt til veilederen.`,
+  threadNotAnswered: (t: Ticket) => `Svaret ble ikke registrert: saken ${t.id} kan ikke besvares nå (${t.state}).`,
+  faqHeading: 'Svar fra utdanningsteamet',
   formCancelled: 'Greit, saken ble ikke sendt.',
   notMember: 'Bare medlemmer av teamet saken ligger i kan gjøre dette.',
   rosterUnavailable: 'Jeg fikk ikke sjekket medlemslisten til teamet akkurat nå. Prøv igjen om litt.',
@@ -46,5 +50,4 @@ export const ticketTexts = {
   channelSet: (filter: string) => `Denne kanalen får nå saker fra Veiviser${filter ? ` for ${filter}` : ''}.`,
   channelNotAllowed: 'Bare en eier av teamet eller en administrator av Veiviser kan velge kanal for saker.',
   channelOnlyInTeams: 'Skriv «@Veiviser bruk denne kanalen» i kanalen som skal få sakene.',
-  faqSavedLater: 'Å lagre svaret som FAQ kommer i en senere versjon.',
 };

@@ -77,6 +77,8 @@ export interface Ticket {
   channel?: { conversationKey: string; teamId?: string; cardMessageId?: string };
   /** A delivery that failed for good (e.g. the veileder removed the app), shown on the card. */
   deliveryProblem?: string;
+  /** The answer saved as a curated FAQ entry ("Lagre svaret som FAQ"); kept after retention. */
+  faq?: { question: string; answer: string; section: Section; savedAt: string; by: Actor };
   /** When the team was last reminded that nobody has taken the ticket. */
   lastRemindedAt?: string;
   /** Set when the text fields were removed by retention (counts stay). */

@@ -156,6 +156,18 @@ export class TicketService {
     return this.change(p, 'trukket', { requester: true, from: ['ny', 'tatt', 'venter'] }, (t, at) => ({ ...t, state: 'trukket', closedAt: at }));
   }
 
+  /**
+   * "Lagre svaret som FAQ": the question and the team's answer become a curated FAQ entry,
+   * searchable at once, so the team's knowledge outlives the people who wrote it.
+   */
+  async saveAsFaq(p: { ticketId: string; actor: TicketActor; expectedVersion: number }): Promise<Ticket> {
+    return this.change(p, 'lagret-som-faq', { team: true, from: ['besvart', 'lukket'] }, (t, at) => {
+      if (!t.answer || t.redactedAt) throw new DomainError('transition', 'Saken har ikke noe svar som kan lagres.');
+      if (t.faq) throw new DomainError('transition', 'Svaret er allerede lagret som FAQ.');
+      return { ...t, faq: { question: t.question, answer: t.answer.text, section: t.section, savedAt: at, by: { id: p.actor.id, name: p.actor.name } } };
+    });
+  }
+
   /** The veileder marks the answer as solving the case ("Løst, takk"). */
   async resolve(p: { ticketId: string; actor: TicketActor; expectedVersion: number }): Promise<Ticket> {
     return this.change(p, 'lost', { requester: true, from: ['besvart'] }, (t, at) => ({ ...t, state: 'lukket', closedAt: at }));

@@ -161,4 +161,31 @@ describe('tickets over HTTP: escalation to the education team channel and back',
     const r = await invoke(kari, 'ticketForm', { question: 'når er lunsjpausen på Dalheim vgs?' });
     assert.match(json(body(r).value), /lunsjpausen/);
   });
+
+  it('"Lagre svaret som FAQ" makes the answer searchable at once', async () => {
+    const t = (await h.app.store.listTickets()).find((x) => x.state === 'lukket' && x.answer);
+    assert.ok(t);
+    const r = await invoke(ola, 'ticketSaveFaq', { ticketId: t.id, version: t.version }, true);
+    assert.equal(body(r).statusCode, 200);
+    assert.ok((await h.app.store.getTicket(t.id))?.faq);
+    await new Promise((res) => setTimeout(res, 300));
+    const hits = h.app.faq()?.ask('assistent i barnehage i 8 år, fagbrev på jobb eller praksiskandidat?').hits ?? [];
+    assert.ok(hits.some((x) => x.doc.kind === 'curated' && x.doc.text.includes('Fagbrev på jobb passer best')), 'the saved answer is found');
+  });
+
+  it('"@Veiviser svar: …" in a ticket card\'s thread answers the ticket and reaches the veileder', async () => {
+    const t = (await h.app.store.listTickets()).find((x) => x.state === 'tatt');
+    assert.ok(t);
+    const card = (await h.app.store.listOutbox()).find((m) => m.id === t.channel?.cardMessageId);
+    assert.ok(card?.deliveredActivityId, 'the card was delivered');
+    const thread = { conversation: { id: `${CHANNEL};messageid=${card.deliveredActivityId}`, conversationType: 'channel', tenantId: 'tenant-fjordvik' }, channelData: channelConv.channelData };
+    const from = h.sent.length;
+    await h.post(teamsActivity(h, { ...thread, ...mention, from: siri, text: '<at>Veiviser</at> svar: Ja, hun kan melde seg opp som privatist før B2.' }));
+    await waitFor((x) => x.conversationId === 'a:personal-kari' && json(x.activity).includes('kan melde seg opp som privatist'), 5000, from);
+    assert.equal((await h.app.store.getTicket(t.id))?.state, 'besvart');
+    const nonMember = h.sent.length;
+    await h.post(teamsActivity(h, { ...thread, ...mention, from: mallory, text: '<at>Veiviser</at> svar: nei' }));
+    const refusal = await waitFor((x) => x.conversationId.startsWith(CHANNEL) && typeof x.activity.text === 'string' && String(x.activity.text).length > 0, 5000, nonMember);
+    assert.doesNotMatch(String(refusal.activity.text), /registrert/);
+  });
 });
