@@ -10,9 +10,10 @@ export const CARDS_DIR = fileURLToPath(new URL('../../adaptive-cards/', import.m
 export const CARD_NAMES = ['welcome', 'answer', 'clarify', 'escalate', 'nav'] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 
-const cache = new Map<CardName, unknown>();
+const cache = new Map<string, unknown>();
 
-function template(name: CardName): unknown {
+/** A card template from adaptive-cards/<name>.json, read once. */
+export function loadTemplate(name: string): unknown {
   let t = cache.get(name);
   if (!t) {
     t = JSON.parse(readFileSync(`${CARDS_DIR}${name}.json`, 'utf8'));
@@ -23,7 +24,7 @@ function template(name: CardName): unknown {
 
 /** The card as JSON, with the data filled in. */
 export function renderCard(name: CardName, data: Record<string, unknown>): Record<string, unknown> {
-  return new ACData.Template(template(name)).expand({ $root: data }) as Record<string, unknown>;
+  return new ACData.Template(loadTemplate(name)).expand({ $root: data }) as Record<string, unknown>;
 }
 
 export function cardAttachment(name: CardName, data: Record<string, unknown>): Attachment {

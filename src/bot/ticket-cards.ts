@@ -7,13 +7,12 @@
  * in RichTextBlock/TextRun, which Teams renders as plain text (no Markdown, no HTML), so it can
  * neither change the card's structure nor its formatting.
  */
-import { readFileSync } from 'node:fs';
 import * as ACData from 'adaptivecards-templating';
 import {
   AGE_BANDS, GRUNNSKOLE, NORWEGIAN_LEVELS, SECTIONS, UPPER_SECONDARY,
   type Section, type Situation, type Ticket, type TicketEvent, type TicketState,
 } from '../tickets/model.js';
-import { CARDS_DIR } from './cards.js';
+import { loadTemplate } from './cards.js';
 import { nbTickets as m } from './messages-tickets.nb.js';
 
 export interface Member { id: string; name: string }
@@ -31,19 +30,10 @@ const CONVERSATION_MAX = 4;
 const EXCERPT_MAX = 80;
 const QUESTION_MAX = 2000;
 
-const cache = new Map<TicketCardName, unknown>();
-function template(name: TicketCardName): unknown {
-  let t = cache.get(name);
-  if (!t) {
-    t = JSON.parse(readFileSync(`${CARDS_DIR}${name}.json`, 'utf8'));
-    cache.set(name, t);
-  }
-  return t;
-}
 
 /** The template filled with data; every Action.Execute also gets an Action.Submit fallback. */
 export function renderTicketCard(name: TicketCardName, data: Record<string, unknown>): Card {
-  const card = new ACData.Template(template(name)).expand({ $root: data }) as Card;
+  const card = new ACData.Template(loadTemplate(name)).expand({ $root: data }) as Card;
   return withSubmitFallback(card) as Card;
 }
 

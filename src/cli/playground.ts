@@ -17,7 +17,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startApp } from '../app.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrExit } from '../config.js';
 import { createLogger } from '../log.js';
 
 /** The pinned playground CLI (its HTTP API is internal; see docs in the toolchain notes). */
@@ -144,16 +144,7 @@ export async function startPlayground(o: PlaygroundOptions): Promise<Playground>
 }
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const log = createLogger(config.logLevel);
   const app = await startApp(config, log);
   if (config.bot) {

@@ -1,20 +1,7 @@
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { JSDOM } from 'jsdom';
 import { CARD_NAMES, renderCard } from '../../src/bot/cards.js';
 import { nb } from '../../src/bot/messages.nb.js';
-
-// adaptivecards@3 loads under Node only as its UMD bundle, and renders into a DOM (jsdom here).
-const dom = new JSDOM('<!doctype html><html><body></body></html>');
-const g = globalThis as Record<string, unknown>;
-for (const k of Object.getOwnPropertyNames(dom.window)) if (/^(HTML|SVG)/.test(k) && !(k in g)) g[k] = (dom.window as unknown as Record<string, unknown>)[k];
-Object.assign(g, { window: dom.window, document: dom.window.document, Node: dom.window.Node });
-if (!('navigator' in g)) Object.defineProperty(g, 'navigator', { value: dom.window.navigator, configurable: true });
-const AC = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js');
-AC.AdaptiveCard.onProcessMarkdown = (text: string, result: { outputHtml: string; didProcess: boolean }) => {
-  result.outputHtml = text;
-  result.didProcess = true;
-};
+import { validateCard } from '../helpers/adaptive-cards.js';
 
 const sample: Record<string, Record<string, unknown>> = {
   welcome: { ...nb.welcome, contactUrl: 'https://fylke.example.no/kontakt' },
@@ -29,17 +16,7 @@ const sample: Record<string, Record<string, unknown>> = {
   nav: nb.nav,
 };
 
-function validate(card: Record<string, unknown>): string[] {
-  const ctx = new AC.SerializationContext();
-  ctx.targetVersion = AC.Versions.v1_5;
-  const c = new AC.AdaptiveCard();
-  c.parse(card, ctx);
-  const events: string[] = [];
-  for (let i = 0; i < ctx.eventCount; i++) events.push(ctx.getEventAt(i).message);
-  for (const e of c.validateProperties().validationEvents) events.push(e.message);
-  assert.ok(c.render(), 'card renders');
-  return events;
-}
+const validate = (card: Record<string, unknown>): string[] => validateCard(card).events;
 
 describe('Adaptive Card templates', () => {
   for (const name of CARD_NAMES) {

@@ -1,44 +1,14 @@
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { JSDOM } from 'jsdom';
 import {
   changeNotice, escalationFormCard, myTicketsCard, ticketCard, veilederTicketCard, type Member,
 } from '../../src/bot/ticket-cards.js';
+import { AC, validateCard } from '../helpers/adaptive-cards.js';
 import { STATES, type Ticket, type TicketEvent, type TicketState } from '../../src/tickets/model.js';
-
-// adaptivecards@3 loads under Node only as its UMD bundle, and renders into a DOM (jsdom here).
-// Another test file may have set up the DOM already (mocha loads all files first): reuse it then.
-const g = globalThis as Record<string, unknown>;
-if (!('document' in g)) {
-  const dom = new JSDOM('<!doctype html><html><body></body></html>');
-  for (const k of Object.getOwnPropertyNames(dom.window)) if (/^(HTML|SVG)/.test(k) && !(k in g)) g[k] = (dom.window as unknown as Record<string, unknown>)[k];
-  Object.assign(g, { window: dom.window, document: dom.window.document, Node: dom.window.Node });
-  if (!('navigator' in g)) Object.defineProperty(g, 'navigator', { value: dom.window.navigator, configurable: true });
-}
-const AC = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js');
-// Like a Markdown-capable host that passes HTML through: anything that reaches Markdown processing
-// unescaped would become DOM structure, which the injection test below would see.
-AC.AdaptiveCard.onProcessMarkdown = (text: string, result: { outputHtml: string; didProcess: boolean }) => {
-  result.outputHtml = text;
-  result.didProcess = true;
-};
 
 type Card = Record<string, unknown>;
 interface Action { type: string; title?: string; verb?: string; data?: Record<string, unknown>; card?: Card; associatedInputs?: string; fallback?: Action }
 
-/** Parses, validates and renders the card with the real renderer; returns every parse/validation event. */
-function validate(card: Card): { events: string[]; element: HTMLElement } {
-  const ctx = new AC.SerializationContext();
-  ctx.targetVersion = AC.Versions.v1_5;
-  const c = new AC.AdaptiveCard();
-  c.parse(card, ctx);
-  const events: string[] = [];
-  for (let i = 0; i < ctx.eventCount; i++) events.push(ctx.getEventAt(i).message);
-  for (const e of c.validateProperties().validationEvents) events.push(e.message);
-  const element = c.render();
-  assert.ok(element, 'card renders');
-  return { events, element };
-}
+const validate = validateCard;
 
 function assertValid(card: Card, what: string): void {
   const s = JSON.stringify(card);
