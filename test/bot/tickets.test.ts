@@ -188,4 +188,21 @@ describe('tickets over HTTP: escalation to the education team channel and back',
     const refusal = await waitFor((x) => x.conversationId.startsWith(CHANNEL) && typeof x.activity.text === 'string' && String(x.activity.text).length > 0, 5000, nonMember);
     assert.doesNotMatch(String(refusal.activity.text), /registrert/);
   });
+
+  it('delivers a channel card exactly once across an app restart while the Bot Connector answers 503', async () => {
+    h.failNext.push(503, 503, 503);
+    const r = await invoke(kari, 'ticketCreate', { question: 'Kan bruker få realkompetansevurdering i helsearbeiderfaget før hun søker?', section: 'fagopplaering', consent: 'true' });
+    assert.equal(body(r).statusCode, 200);
+    const t = (await h.app.store.listTickets()).at(-1);
+    assert.ok(t);
+    await new Promise((res) => setTimeout(res, 300));
+    const before = (await h.app.store.listOutbox()).find((m) => m.id === t.channel?.cardMessageId);
+    assert.equal(before?.status === 'sent', false, 'not delivered while the connector fails');
+    await h.restartApp();
+    const posted = await waitFor((s) => s.method === 'POST' && s.conversationId === CHANNEL && json(s.activity).includes(t.id), 15_000, 0);
+    assert.ok(posted);
+    await new Promise((res) => setTimeout(res, 500));
+    assert.equal(h.sent.filter((s) => s.method === 'POST' && s.conversationId === CHANNEL && json(s.activity).includes(`Ny sak ${t.id}`)).length, 1, 'posted exactly once');
+    assert.equal((await h.app.store.listOutbox()).find((m) => m.id === t.channel?.cardMessageId)?.status, 'sent');
+  });
 });

@@ -25,6 +25,8 @@ export interface Harness {
   /** Status codes the fake connector answers the next activity posts with (then 200). */
   failNext: number[];
   post(activity: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
+  /** Stops the app and starts a new one on the same data directory (a restart). */
+  restartApp(): Promise<void>;
   /** Waits (bounded) until the connector has received `count` activities after `from`. */
   waitForReplies(from: number, count?: number, ms?: number): Promise<Sent[]>;
   close(): Promise<void>;
@@ -81,7 +83,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   });
   const app = await startApp(config, createLogger('info', logStream));
   await app.ready;
-  return {
+  const h: Harness = {
     app,
     dataDir,
     connectorUrl,
@@ -90,7 +92,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     roster,
     failNext,
     async post(activity) {
-      const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      const res = await fetch(`${h.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
       const text = await res.text();
       let body: unknown = text;
       try { body = JSON.parse(text); } catch { /* not JSON */ }
@@ -101,12 +103,18 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       while (sent.length < from + count && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       return sent.slice(from);
     },
+    async restartApp() {
+      await h.app.close();
+      h.app = await startApp(config, createLogger('info', logStream));
+      await h.app.ready;
+    },
     async close() {
-      await app.close();
+      await h.app.close();
       await new Promise<void>((r) => { connector.closeAllConnections(); connector.close(() => r()); });
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return h;
 }
 
 let seq = 0;
