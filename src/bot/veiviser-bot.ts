@@ -2,7 +2,7 @@
  * The Teams edge: translates activities into calls to the FAQ and the store, and results into
  * cards. One handler per kind of activity; no domain logic lives here.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   TeamsActivityHandler,
   TurnContext,
@@ -18,7 +18,7 @@ import { containsIdentityNumber, redactForStorage } from '../privacy/identity-nu
 import type { QuestionRecord, Store } from '../store/store.js';
 import { cardAttachment, renderCard } from './cards.js';
 import { nb } from './messages.nb.js';
-import type { TicketEdge } from './ticket-edge.js';
+import { userHash as hashUser, type TicketEdge } from './ticket-edge.js';
 
 export interface BotOptions {
   faq: () => FaqService | undefined;
@@ -39,7 +39,6 @@ const AskData = z.object({ question: z.string().min(1).max(500) }).strict();
 
 type ActionResult = { card?: Record<string, unknown>; message?: string; status?: number };
 
-const hashUser = (id: string | undefined): string => createHash('sha256').update(`veiviser:${id ?? ''}`).digest('hex').slice(0, 32);
 const nbDate = (iso: string): string =>
   new Intl.DateTimeFormat('nb-NO', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Oslo' }).format(new Date(iso));
 
@@ -148,10 +147,12 @@ export class VeiviserBot extends TeamsActivityHandler {
     const result = faq.ask(text);
     const top = result.hits[0];
     const a = ctx.activity;
+    const asker = hashUser(a.from?.aadObjectId ?? a.from?.id);
     const record: QuestionRecord = {
       id: randomUUID(),
       at: new Date().toISOString(),
-      userHash: hashUser(a.from?.aadObjectId ?? a.from?.id),
+      userHash: asker,
+      office: (await this.o.store.getVeilederProfile(asker))?.office,
       conversationType: a.conversation?.conversationType ?? 'personal',
       tenantId: tenantOf(ctx),
       outcome: result.decision,

@@ -82,6 +82,11 @@ describe('tickets over HTTP: escalation to the education team channel and back',
     assert.match(json(posted.activity), /NAV Fjordvik/);
     assert.match(json(posted.activity), /barnehage/);
     assert.equal((await h.app.store.getVeilederProfile((await import('../../src/bot/ticket-edge.js')).userHash('aad-kari')))?.office, 'NAV Fjordvik');
+    // The office is remembered: later questions are counted for it (statistics by office).
+    const before = (await h.app.store.listQuestions()).length;
+    await h.post(teamsActivity(h, { from: kari, text: 'hva koster privatisteksamen?' }));
+    const q = (await h.app.store.listQuestions())[before];
+    assert.equal(q?.office, 'NAV Fjordvik');
   });
 
   it('a team member takes the ticket; the channel card is updated in place', async () => {
