@@ -358,7 +358,6 @@ export class TicketEdge {
         const current = (await this.d.store.getTicket(before.id)) ?? before;
         return render(current, err.message);
       }
-      if (err instanceof z.ZodError) throw err;
       throw err;
     }
   }

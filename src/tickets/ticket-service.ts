@@ -273,4 +273,3 @@ export class TicketService {
   }
 }
 
-export { FINAL as FINAL_STATES };
