@@ -62,7 +62,7 @@ export const nbTickets = {
   },
 
   card: {
-    age: 'Alder',
+    age: 'Ventet',
     owner: 'Ansvarlig',
     noOwner: 'Ingen ennå',
     office: 'NAV-kontor',

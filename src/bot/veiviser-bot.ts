@@ -196,6 +196,8 @@ export class VeiviserBot extends TeamsActivityHandler {
       contactTitle: nb.answer.contactTitle,
       contactUrl: this.o.contactUrl(),
       url: doc.url,
+      canEscalate: Boolean(this.o.tickets),
+      escalateTitle: nb.escalate.toTeam,
       questionId,
       sectionId: doc.id,
       feedback,

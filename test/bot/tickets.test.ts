@@ -210,4 +210,19 @@ describe('tickets over HTTP: escalation to the education team channel and back',
     assert.equal(h.sent.filter((s) => s.method === 'POST' && s.conversationId === CHANNEL && json(s.activity).includes(`Ny sak ${t.id}`)).length, 1, 'posted exactly once');
     assert.equal((await h.app.store.listOutbox()).find((m) => m.id === t.channel?.cardMessageId)?.status, 'sent');
   });
+
+  it('"@Veiviser agenda" lists the open tickets oldest first, by section', async () => {
+    const from = h.sent.length;
+    await h.post(teamsActivity(h, { ...channelConv, ...mention, from: ola, text: '<at>Veiviser</at> agenda' }));
+    const agenda = await waitFor((x) => x.conversationId.startsWith(CHANNEL) && String(x.activity.text ?? '').includes('Agenda'), 5000, from);
+    const text = String(agenda.activity.text);
+    assert.match(text, /\*\*Fagopplæring\*\*/);
+    const open = (await h.app.store.listTickets()).filter((t) => ['ny', 'tatt', 'venter', 'besvart'].includes(t.state));
+    const ids = open.map((t) => t.id);
+    assert.ok(ids.length > 0);
+    const positions = ids.map((id) => text.indexOf(id));
+    assert.ok(positions.every((p) => p >= 0), 'every open ticket is listed');
+    assert.deepEqual([...positions].sort((a, b) => a - b), positions, 'oldest first');
+    for (const t of (await h.app.store.listTickets()).filter((x) => x.state === 'lukket')) assert.ok(!text.includes(t.id), `${t.id} is closed`);
+  });
 });

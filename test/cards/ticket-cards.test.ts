@@ -237,7 +237,7 @@ describe('Ticket cards', () => {
       const card = ticketCard(ticketIn('ny'), { view: 'team', now: NOW, members });
       const text = shown(card);
       assert.equal(texts(card)[0], 'UT-2026-0042 · Fagopplæring · Ny');
-      for (const line of ['Alder: 12 min', 'Ansvarlig: Ingen ennå', 'NAV-kontor: NAV Lillestrøm', 'Region: Romerike', 'Aldersgruppe: 25 eller eldre',
+      for (const line of ['Ventet: 12 min', 'Ansvarlig: Ingen ennå', 'NAV-kontor: NAV Lillestrøm', 'Region: Romerike', 'Aldersgruppe: 25 eller eldre',
         'Fullført grunnskole: Ja', 'Videregående opplæring: Delvis', 'Norsknivå: B2', 'NAV-tiltak: Opplæringstiltak', 'Frist: 1. des. 2026']) {
         assert.ok(texts(card).includes(line), `${line} in\n${text}`);
       }
@@ -247,11 +247,11 @@ describe('Ticket cards', () => {
 
     it('shows the age as minutes, hours or days, and the owner once taken', () => {
       const t = ticketIn('tatt');
-      const at = (iso: string) => texts(ticketCard(t, { view: 'base', now: new Date(iso) })).find((x) => x.startsWith('Alder: '));
-      assert.equal(at('2026-11-21T08:52:30Z'), 'Alder: under 1 min');
-      assert.equal(at('2026-11-21T12:00:00Z'), 'Alder: 3 t');
-      assert.equal(at('2026-11-22T08:52:00Z'), 'Alder: 1 dag');
-      assert.equal(at('2026-11-23T12:00:00Z'), 'Alder: 2 dager');
+      const at = (iso: string) => texts(ticketCard(t, { view: 'base', now: new Date(iso) })).find((x) => x.startsWith('Ventet: '));
+      assert.equal(at('2026-11-21T08:52:30Z'), 'Ventet: under 1 min');
+      assert.equal(at('2026-11-21T12:00:00Z'), 'Ventet: 3 t');
+      assert.equal(at('2026-11-22T08:52:00Z'), 'Ventet: 1 dag');
+      assert.equal(at('2026-11-23T12:00:00Z'), 'Ventet: 2 dager');
       assert.ok(texts(ticketCard(t, { view: 'base', now: NOW })).includes('Ansvarlig: Ola Rådgiver'));
       assert.equal(texts(ticketCard(t, { view: 'base', now: NOW }))[0], 'UT-2026-0042 · Fagopplæring · Tatt');
     });

@@ -172,5 +172,12 @@ describe('e2e: Microsoft 365 Agents Playground (Teams mock) + headless Chromium'
     assert.equal(q.conversationType, 'personal');
     assert.ok(q.topUrl?.includes(EXPECTED_PATH), `the recorded top hit is the praksiskandidat page (${q.topUrl})`);
     assert.equal(q.feedback?.helpful, true, 'feedback "Nyttig" stored on the question');
+
+    // The README's picture of an answer, refreshed only when asked (UPDATE_SCREENSHOTS=1).
+    if (process.env.UPDATE_SCREENSHOTS === '1') {
+      const docs = fileURLToPath(new URL('../screenshots/', import.meta.url));
+      mkdirSync(docs, { recursive: true });
+      copyFileSync(join(ARTIFACTS, 'playground-feedback.png'), join(docs, 'faq-answer.png'));
+    }
   });
 });
