@@ -1,6 +1,7 @@
 /**
  * Store on lowdb JSON files in one data directory: content.json (crawled pages, rewritten only
- * by a crawl) and veiviser.json (questions, feedback, conversation references). lowdb writes
+ * by a crawl) and veiviser.json (questions, feedback, conversation references, tickets, the
+ * outbox, and the embedded calendar's events and working hours). lowdb writes
  * through steno: a temporary file renamed over the old one, so a crash mid-write leaves the
  * previous file. Writes are queued one at a time within the process.
  */
@@ -8,10 +9,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
+import type { WorkingHours } from '../calendar/calendar.js';
 import type { CrawlReport, StoredPage } from '../faq/crawler.js';
 import type { OutboxMessage } from '../outbox/types.js';
 import type { Ticket } from '../tickets/model.js';
-import { StoreCorruptError, type QuestionRecord, type Store, type StoredConversation, type TicketUpdate, type EscalationChannel, type VeilederProfile } from './store.js';
+import { StoreCorruptError, type QuestionRecord, type Store, type StoredConversation, type TicketUpdate, type EscalationChannel, type VeilederProfile, type StoredCalendarEvent, type CalendarEventPatch } from './store.js';
 
 interface ContentData { version: 1; pages: StoredPage[]; lastCrawl?: CrawlReport }
 interface AppData {
@@ -24,7 +26,12 @@ interface AppData {
   outbox: OutboxMessage[];
   channels: EscalationChannel[];
   veiledere: Record<string, VeilederProfile>;
+  /** The embedded calendar: events per mailbox (lower case), and each mailbox's working hours. */
+  calendarEvents: Record<string, StoredCalendarEvent[]>;
+  workingHours: Record<string, WorkingHours>;
 }
+
+const mailboxKey = (mailbox: string): string => mailbox.trim().toLowerCase();
 
 async function open<T>(file: string, empty: T): Promise<Low<T>> {
   const db = new Low<T>(new JSONFile<T>(file), empty);
@@ -44,7 +51,7 @@ export class LowdbStore implements Store {
   static async open(dataDir: string): Promise<LowdbStore> {
     mkdirSync(dataDir, { recursive: true });
     const content = await open<ContentData>(join(dataDir, 'content.json'), { version: 1, pages: [] });
-    const app = await open<AppData>(join(dataDir, 'veiviser.json'), { version: 1, questions: [], conversations: {}, tickets: [], ticketSeq: {}, outbox: [], channels: [], veiledere: {} });
+    const app = await open<AppData>(join(dataDir, 'veiviser.json'), { version: 1, questions: [], conversations: {}, tickets: [], ticketSeq: {}, outbox: [], channels: [], veiledere: {}, calendarEvents: {}, workingHours: {} });
     if (!Array.isArray(content.data.pages)) throw new StoreCorruptError(join(dataDir, 'content.json'), new Error('"pages" mangler'));
     if (!Array.isArray(app.data.questions) || typeof app.data.conversations !== 'object') throw new StoreCorruptError(join(dataDir, 'veiviser.json'), new Error('"questions" eller "conversations" mangler'));
     // Files written before tickets existed get the new collections.
@@ -53,7 +60,13 @@ export class LowdbStore implements Store {
     app.data.outbox ??= [];
     app.data.channels ??= [];
     app.data.veiledere ??= {};
+    app.data.calendarEvents ??= {};
+    app.data.workingHours ??= {};
     if (!Array.isArray(app.data.tickets) || !Array.isArray(app.data.outbox)) throw new StoreCorruptError(join(dataDir, 'veiviser.json'), new Error('"tickets" eller "outbox" er ikke lister'));
+    const isRecord = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (!isRecord(app.data.calendarEvents) || !Object.values(app.data.calendarEvents).every(Array.isArray) || !isRecord(app.data.workingHours)) {
+      throw new StoreCorruptError(join(dataDir, 'veiviser.json'), new Error('"calendarEvents" eller "workingHours" har feil form'));
+    }
     return new LowdbStore(content, app);
   }
 
@@ -250,6 +263,61 @@ export class LowdbStore implements Store {
 
   async listOutbox(): Promise<OutboxMessage[]> {
     return structuredClone(this.app.data.outbox);
+  }
+
+  async listCalendarEvents(mailbox: string, from: Date, to: Date): Promise<StoredCalendarEvent[]> {
+    const f = from.getTime();
+    const t = to.getTime();
+    return structuredClone(
+      (this.app.data.calendarEvents[mailboxKey(mailbox)] ?? [])
+        .filter((e) => Date.parse(e.start) < t && Date.parse(e.end) > f)
+        .sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || a.id.localeCompare(b.id)),
+    );
+  }
+
+  saveCalendarEvents(events: StoredCalendarEvent[]): Promise<StoredCalendarEvent[]> {
+    return this.commitApp(() =>
+      events.map((e) => {
+        const key = mailboxKey(e.mailbox);
+        const list = (this.app.data.calendarEvents[key] ??= []);
+        const existing = list.find((x) => x.id === e.id || (e.transactionId !== undefined && x.transactionId === e.transactionId));
+        if (existing) return structuredClone(existing);
+        const stored = { ...structuredClone(e), mailbox: key };
+        list.push(stored);
+        return structuredClone(stored);
+      }),
+    );
+  }
+
+  async saveCalendarEvent(event: StoredCalendarEvent): Promise<StoredCalendarEvent> {
+    const [saved] = await this.saveCalendarEvents([event]);
+    return saved;
+  }
+
+  updateCalendarEvent(mailbox: string, id: string, patch: CalendarEventPatch): Promise<StoredCalendarEvent | undefined> {
+    return this.commitApp(() => {
+      const e = this.app.data.calendarEvents[mailboxKey(mailbox)]?.find((x) => x.id === id);
+      if (!e) return undefined;
+      const { mailbox: _m, id: _i, transactionId: _t, createdAt: _c, ...allowed } = patch as Partial<StoredCalendarEvent>;
+      Object.assign(e, structuredClone(allowed));
+      return structuredClone(e);
+    });
+  }
+
+  async getCalendarEvent(mailbox: string, id: string): Promise<StoredCalendarEvent | undefined> {
+    const e = this.app.data.calendarEvents[mailboxKey(mailbox)]?.find((x) => x.id === id);
+    return e ? structuredClone(e) : undefined;
+  }
+
+  setWorkingHours(mailbox: string, wh: WorkingHours): Promise<void> {
+    return this.commitApp(() => {
+      this.app.data.workingHours[mailboxKey(mailbox)] = structuredClone(wh);
+    });
+  }
+
+  async getWorkingHours(mailbox: string): Promise<WorkingHours | undefined> {
+    const wh = this.app.data.workingHours[mailboxKey(mailbox)];
+    return wh ? structuredClone(wh) : undefined;
   }
 
   async close(): Promise<void> {

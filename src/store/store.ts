@@ -4,6 +4,7 @@
  * Every method resolves only after the change is durable, so nothing a user is told about can
  * be lost afterwards.
  */
+import type { Attendee, BusyStatus, WorkingHours } from '../calendar/calendar.js';
 import type { CrawlReport, StoredPage } from '../faq/crawler.js';
 import type { OutboxMessage } from '../outbox/types.js';
 import type { Ticket } from '../tickets/model.js';
@@ -82,8 +83,52 @@ export interface Store {
   settleOutbox(id: string, patch: Partial<OutboxMessage>): Promise<OutboxMessage | undefined>;
   getOutboxMessage(id: string): Promise<OutboxMessage | undefined>;
   listOutbox(): Promise<OutboxMessage[]>;
+
+  /**
+   * The embedded calendar (local use and demos): events of one mailbox overlapping [from, to),
+   * cancelled ones included, by start time.
+   */
+  listCalendarEvents(mailbox: string, from: Date, to: Date): Promise<StoredCalendarEvent[]>;
+  /**
+   * Creates events once: an event whose transactionId (or id) is already in its mailbox is not
+   * written again, and the stored one is returned in its place. All in one durable write.
+   */
+  saveCalendarEvents(events: StoredCalendarEvent[]): Promise<StoredCalendarEvent[]>;
+  /** One event; as saveCalendarEvents. */
+  saveCalendarEvent(event: StoredCalendarEvent): Promise<StoredCalendarEvent>;
+  /** Changes a stored event in place (never its id, mailbox or transactionId); undefined if there is none. */
+  updateCalendarEvent(mailbox: string, id: string, patch: CalendarEventPatch): Promise<StoredCalendarEvent | undefined>;
+  getCalendarEvent(mailbox: string, id: string): Promise<StoredCalendarEvent | undefined>;
+  setWorkingHours(mailbox: string, wh: WorkingHours): Promise<void>;
+  getWorkingHours(mailbox: string): Promise<WorkingHours | undefined>;
   close(): Promise<void>;
 }
+
+/** An event in the embedded calendar. Mailboxes are compared without regard to case. */
+export interface StoredCalendarEvent {
+  mailbox: string;
+  id: string;
+  subject: string;
+  /** ISO instants. */
+  start: string;
+  end: string;
+  /** As Graph's showAs; free and workingElsewhere events do not block a slot. */
+  status: BusyStatus;
+  /** From local midnight to local midnight (Europe/Oslo). */
+  isAllDay?: boolean;
+  isCancelled: boolean;
+  cancelComment?: string;
+  /** Idempotency key of the create (unique within the mailbox). */
+  transactionId?: string;
+  attendees: Attendee[];
+  location?: string;
+  joinUrl?: string;
+  bodyHtml: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type CalendarEventPatch = Partial<Omit<StoredCalendarEvent, 'mailbox' | 'id' | 'transactionId' | 'createdAt'>>;
 
 /** A team channel that receives escalated tickets, optionally only for some sections/regions. */
 export interface EscalationChannel {
