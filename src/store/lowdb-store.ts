@@ -13,6 +13,7 @@ import type { WorkingHours } from '../calendar/calendar.js';
 import type { CrawlReport, StoredPage } from '../faq/crawler.js';
 import type { OutboxMessage } from '../outbox/types.js';
 import type { Ticket } from '../tickets/model.js';
+import { ACTIVE_BOOKING_STATES, type Booking } from '../booking/model.js';
 import { StoreCorruptError, type QuestionRecord, type Store, type StoredConversation, type TicketUpdate, type EscalationChannel, type VeilederProfile, type StoredCalendarEvent, type CalendarEventPatch } from './store.js';
 
 interface ContentData { version: 1; pages: StoredPage[]; lastCrawl?: CrawlReport }
@@ -25,6 +26,8 @@ interface AppData {
   ticketSeq: Record<string, number>;
   outbox: OutboxMessage[];
   channels: EscalationChannel[];
+  bookings: Booking[];
+  bookingSeq: Record<string, number>;
   veiledere: Record<string, VeilederProfile>;
   /** The embedded calendar: events per mailbox (lower case), and each mailbox's working hours. */
   calendarEvents: Record<string, StoredCalendarEvent[]>;
@@ -51,7 +54,7 @@ export class LowdbStore implements Store {
   static async open(dataDir: string): Promise<LowdbStore> {
     mkdirSync(dataDir, { recursive: true });
     const content = await open<ContentData>(join(dataDir, 'content.json'), { version: 1, pages: [] });
-    const app = await open<AppData>(join(dataDir, 'veiviser.json'), { version: 1, questions: [], conversations: {}, tickets: [], ticketSeq: {}, outbox: [], channels: [], veiledere: {}, calendarEvents: {}, workingHours: {} });
+    const app = await open<AppData>(join(dataDir, 'veiviser.json'), { version: 1, questions: [], conversations: {}, tickets: [], ticketSeq: {}, outbox: [], channels: [], veiledere: {}, bookings: [], bookingSeq: {}, calendarEvents: {}, workingHours: {} });
     if (!Array.isArray(content.data.pages)) throw new StoreCorruptError(join(dataDir, 'content.json'), new Error('"pages" mangler'));
     if (!Array.isArray(app.data.questions) || typeof app.data.conversations !== 'object') throw new StoreCorruptError(join(dataDir, 'veiviser.json'), new Error('"questions" eller "conversations" mangler'));
     // Files written before tickets existed get the new collections.
@@ -59,10 +62,12 @@ export class LowdbStore implements Store {
     app.data.ticketSeq ??= {};
     app.data.outbox ??= [];
     app.data.channels ??= [];
+    app.data.bookings ??= [];
+    app.data.bookingSeq ??= {};
     app.data.veiledere ??= {};
     app.data.calendarEvents ??= {};
     app.data.workingHours ??= {};
-    if (!Array.isArray(app.data.tickets) || !Array.isArray(app.data.outbox)) throw new StoreCorruptError(join(dataDir, 'veiviser.json'), new Error('"tickets" eller "outbox" er ikke lister'));
+    if (!Array.isArray(app.data.tickets) || !Array.isArray(app.data.outbox) || !Array.isArray(app.data.bookings)) throw new StoreCorruptError(join(dataDir, 'veiviser.json'), new Error('"tickets" eller "outbox" er ikke lister'));
     const isRecord = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
     if (!isRecord(app.data.calendarEvents) || !Object.values(app.data.calendarEvents).every(Array.isArray) || !isRecord(app.data.workingHours)) {
       throw new StoreCorruptError(join(dataDir, 'veiviser.json'), new Error('"calendarEvents" eller "workingHours" har feil form'));
@@ -202,6 +207,62 @@ export class LowdbStore implements Store {
       this.app.data.tickets[i] = next;
       if (outbox) this.app.data.outbox.push(...outbox(next));
       return { ok: true, ticket: structuredClone(next) };
+    });
+  }
+
+  /** An active booking of the same counsellor overlapping b's time (± buffer), other than b itself. */
+  private bookingConflict(b: Booking, bufferMs: number): Booking | undefined {
+    const times = (x: Booking): { s: number; e: number }[] => [
+      { s: Date.parse(x.start), e: Date.parse(x.end) },
+      ...(x.proposed ? [{ s: Date.parse(x.proposed.start), e: Date.parse(x.proposed.end) }] : []),
+    ];
+    const mine = times(b);
+    return this.app.data.bookings.find(
+      (o) =>
+        o.id !== b.id &&
+        ACTIVE_BOOKING_STATES.includes(o.state) &&
+        o.counsellor.mailbox.toLowerCase() === b.counsellor.mailbox.toLowerCase() &&
+        times(o).some((t) => mine.some((m) => t.s - bufferMs < m.e && t.e + bufferMs > m.s)),
+    );
+  }
+
+  createBooking(year: number, build: (n: number) => Booking, bufferMs: number, outbox?: (b: Booking) => OutboxMessage[]): Promise<{ ok: true; booking: Booking } | { ok: false; conflict: Booking }> {
+    return this.commitApp(() => {
+      const n = (this.app.data.bookingSeq[String(year)] ?? 0) + 1;
+      const booking = build(n);
+      const conflict = this.bookingConflict(booking, bufferMs);
+      if (conflict) return { ok: false as const, conflict: structuredClone(conflict) };
+      this.app.data.bookingSeq[String(year)] = n;
+      this.app.data.bookings.push(booking);
+      if (outbox) this.app.data.outbox.push(...outbox(booking));
+      return { ok: true as const, booking: structuredClone(booking) };
+    });
+  }
+
+  async getBooking(id: string): Promise<Booking | undefined> {
+    const b = this.app.data.bookings.find((x) => x.id === id);
+    return b ? structuredClone(b) : undefined;
+  }
+
+  async listBookings(): Promise<Booking[]> {
+    return structuredClone(this.app.data.bookings);
+  }
+
+  updateBooking(id: string, expectedVersion: number, change: (b: Booking) => Booking, bufferMs: number, outbox?: (b: Booking) => OutboxMessage[]) {
+    type R = { ok: true; booking: Booking } | { ok: false; reason: 'stale'; current: Booking } | { ok: false; reason: 'not-found' } | { ok: false; reason: 'taken'; conflict: Booking };
+    return this.commitApp((): R => {
+      const i = this.app.data.bookings.findIndex((x) => x.id === id);
+      if (i < 0) return { ok: false, reason: 'not-found' };
+      const current = this.app.data.bookings[i];
+      if (current.version !== expectedVersion) return { ok: false, reason: 'stale', current: structuredClone(current) };
+      const next = { ...change(structuredClone(current)), version: current.version + 1 };
+      if (ACTIVE_BOOKING_STATES.includes(next.state)) {
+        const conflict = this.bookingConflict(next, bufferMs);
+        if (conflict) return { ok: false, reason: 'taken', conflict: structuredClone(conflict) };
+      }
+      this.app.data.bookings[i] = next;
+      if (outbox) this.app.data.outbox.push(...outbox(next));
+      return { ok: true, booking: structuredClone(next) };
     });
   }
 

@@ -8,6 +8,7 @@ import type { Attendee, BusyStatus, WorkingHours } from '../calendar/calendar.js
 import type { CrawlReport, StoredPage } from '../faq/crawler.js';
 import type { OutboxMessage } from '../outbox/types.js';
 import type { Ticket } from '../tickets/model.js';
+import type { Booking } from '../booking/model.js';
 
 export type Decision = 'answer' | 'clarify' | 'escalate' | 'nav';
 
@@ -75,6 +76,17 @@ export interface Store {
   listEscalationChannels(): Promise<EscalationChannel[]>;
   saveVeilederProfile(p: VeilederProfile): Promise<void>;
   getVeilederProfile(userHash: string): Promise<VeilederProfile | undefined>;
+
+  /**
+   * Creates a booking (a held slot) with the next number of its year, unless an active booking
+   * of the same counsellor overlaps its time (with `bufferMs` either side): then nothing is
+   * written and the conflicting booking is returned. One durable write; never a double booking.
+   */
+  createBooking(year: number, build: (n: number) => Booking, bufferMs: number, outbox?: (b: Booking) => OutboxMessage[]): Promise<{ ok: true; booking: Booking } | { ok: false; conflict: Booking }>;
+  getBooking(id: string): Promise<Booking | undefined>;
+  listBookings(): Promise<Booking[]>;
+  /** Compare-and-set like updateTicket; a change that would overlap another active booking fails with reason "taken". */
+  updateBooking(id: string, expectedVersion: number, change: (b: Booking) => Booking, bufferMs: number, outbox?: (b: Booking) => OutboxMessage[]): Promise<{ ok: true; booking: Booking } | { ok: false; reason: 'stale'; current: Booking } | { ok: false; reason: 'not-found' } | { ok: false; reason: 'taken'; conflict: Booking }>;
 
   enqueueOutbox(messages: OutboxMessage[]): Promise<void>;
   /** Takes up to `limit` messages due at `now` (pending, or sending with an expired lease) and leases them. */

@@ -1,0 +1,234 @@
+/**
+ * Every state change of a three-way talk, one method per operation: a veileder requests a slot
+ * (held for the counsellor, never double-booked), the counsellor accepts (a calendar event with a
+ * Teams meeting or a place, created idempotently), declines with a reason or proposes another
+ * time, either side cancels, holds expire, reminders go out 24 hours before. Each change and the
+ * messages announcing it are one durable write; the calendar is called before the write that
+ * records its result, with a transactionId so a retry never makes a second event.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Calendar } from '../calendar/calendar.js';
+import type { OutboxMessage } from '../outbox/types.js';
+import { containsIdentityNumber } from '../privacy/identity-number.js';
+import type { Store } from '../store/store.js';
+import { DomainError } from '../tickets/ticket-service.js';
+import { formatBookingId, type Booking, type BookingActor, type BookingEvent, type BookingState, type TalkFormat } from './model.js';
+
+export interface BookingServiceDeps {
+  store: Store;
+  calendar: Calendar;
+  clock?: () => Date;
+  /** How long a requested slot is held for the counsellor's answer (hours). */
+  holdHours?: number;
+  /** Minutes kept free between talks. */
+  bufferMinutes?: number;
+  /** Outbox messages that tell people about a change (cards), built by the Teams edge. */
+  announce?: (b: Booking, e: BookingEvent) => OutboxMessage[];
+  /** Subject and HTML body of the calendar event (no personal data in the subject). */
+  eventText?: (b: Booking) => { subject: string; bodyHtml: string };
+}
+
+export interface RequestProps {
+  veileder: BookingActor & { email?: string; conversationKey: string };
+  counsellor: { mailbox: string; name: string };
+  start: Date;
+  end: Date;
+  format: TalkFormat;
+  place?: string;
+  topic: string;
+  interpreterLanguage?: string;
+  veilederJoins: boolean;
+  brukerAlias: string;
+  brukerEmail?: string;
+}
+
+/** The counsellor acting; the edge establishes `mailbox` from the signed-in user. */
+export interface CounsellorActor extends BookingActor { mailbox: string }
+
+const DEFAULT_TEXT = (b: Booking) => ({
+  subject: 'Trepartssamtale – karriereveiledning',
+  bodyHtml:
+    '<p>Trepartssamtale mellom bruker, NAV-veileder og karriereveileder i fylket.</p>' +
+    '<p><b>Agenda</b></p><ul><li>Veien til målet: opplæring og læringsløp</li><li>Realkompetanse og sluttkompetanse</li><li>Livsopphold og egenfinansiering (NAVs ansvar)</li><li>Hvem gjør hva, og når snakkes vi igjen</li></ul>' +
+    '<p><b>Tre spørsmål å tenke på før samtalen</b></p><ol><li>Hva vil du jobbe med om tre år?</li><li>Hva har du gjort før – skole, jobb, frivillig – som du er stolt av?</li><li>Hva trenger du for å klare opplæringen: tid, penger, tilrettelegging?</li></ol>' +
+    `<p>${b.format === 'teams' ? 'Samtalen er på Teams (lenke i invitasjonen).' : b.format === 'telefon' ? 'Samtalen er på telefon.' : `Sted: ${escapeHtml(b.place ?? '')}`}</p>` +
+    '<p>Trenger du å avlyse eller flytte? Svar på invitasjonen eller ta kontakt med NAV-veilederen din.</p>',
+});
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+}
+
+const osloYear = (d: Date): number => Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: 'Europe/Oslo' }).format(d));
+
+export class SlotTakenError extends DomainError {
+  constructor() {
+    super('stale', 'Tiden ble nettopp tatt av en annen. Her er nye forslag.');
+    this.name = 'SlotTakenError';
+  }
+}
+
+export class BookingService {
+  private readonly clock: () => Date;
+  constructor(private readonly d: BookingServiceDeps) {
+    this.clock = d.clock ?? (() => new Date());
+  }
+
+  private get bufferMs(): number {
+    return (this.d.bufferMinutes ?? 15) * 60_000;
+  }
+
+  /** bookingRequester: holds the slot and asks the counsellor. Throws SlotTakenError if someone was faster. */
+  async request(p: RequestProps): Promise<Booking> {
+    const alias = p.brukerAlias.trim();
+    if (!alias || alias.length > 12 || /\s\S+\s/.test(alias) || containsIdentityNumber(alias)) {
+      throw new DomainError('validation', 'Bruk initialer eller et kallenavn på høyst 12 tegn for brukeren – aldri fullt navn eller fødselsnummer.');
+    }
+    if (p.brukerEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(p.brukerEmail)) throw new DomainError('validation', 'E-postadressen til brukeren ser ikke riktig ut.');
+    if (!(p.end > p.start)) throw new DomainError('validation', 'Ugyldig tidspunkt.');
+    const now = this.clock();
+    if (p.start <= now) throw new DomainError('validation', 'Tidspunktet har passert.');
+    const at = now.toISOString();
+    const year = osloYear(now);
+    const event: BookingEvent = { at, actor: { id: p.veileder.id, name: p.veileder.name }, action: 'forespurt' };
+    const r = await this.d.store.createBooking(
+      year,
+      (n) => ({
+        id: formatBookingId(year, n), year, number: n, version: 1, state: 'holdt',
+        counsellor: p.counsellor, start: p.start.toISOString(), end: p.end.toISOString(), format: p.format, place: p.place,
+        topic: p.topic.slice(0, 200), interpreterLanguage: p.interpreterLanguage, veilederJoins: p.veilederJoins,
+        brukerAlias: alias, brukerEmail: p.brukerEmail, veileder: p.veileder,
+        holdUntil: new Date(now.getTime() + (this.d.holdHours ?? 24) * 3_600_000).toISOString(),
+        transactionId: randomUUID(), history: [event], createdAt: at, updatedAt: at,
+      }),
+      this.bufferMs,
+      (b) => this.d.announce?.(b, event) ?? [],
+    );
+    if (!r.ok) throw new SlotTakenError();
+    return r.booking;
+  }
+
+  /** bookingConfirmer: the counsellor accepts; the calendar event is created (once) and both sides are told. */
+  async accept(p: { bookingId: string; actor: CounsellorActor; expectedVersion: number }): Promise<Booking> {
+    const b = await this.load(p.bookingId);
+    this.mustBeCounsellor(b, p.actor);
+    if (b.state !== 'holdt') throw new DomainError('transition', `Forespørselen er ${b.state} og kan ikke bekreftes.`);
+    if (b.version !== p.expectedVersion) throw new DomainError('stale', 'Forespørselen er endret siden du så den.');
+    return this.confirm(b, p.actor, 'bekreftet');
+  }
+
+  /** The veileder accepts the time the counsellor proposed. */
+  async acceptProposal(p: { bookingId: string; actor: BookingActor; expectedVersion: number }): Promise<Booking> {
+    const b = await this.load(p.bookingId);
+    if (b.veileder.id !== p.actor.id) throw new DomainError('forbidden', 'Bare veilederen som ba om samtalen kan godta et nytt tidspunkt.');
+    if (b.state !== 'foreslatt' || !b.proposed) throw new DomainError('transition', 'Det er ikke foreslått noe nytt tidspunkt.');
+    if (b.version !== p.expectedVersion) throw new DomainError('stale', 'Forespørselen er endret siden du så den.');
+    const moved: Booking = { ...b, start: b.proposed.start, end: b.proposed.end, proposed: undefined };
+    return this.confirm(moved, p.actor, 'forslag-godtatt');
+  }
+
+  private async confirm(b: Booking, actor: BookingActor, action: 'bekreftet' | 'forslag-godtatt'): Promise<Booking> {
+    const text = (this.d.eventText ?? DEFAULT_TEXT)(b);
+    const attendees = [
+      ...(b.veileder.email && b.veilederJoins ? [{ email: b.veileder.email, name: b.veileder.name, type: 'required' as const }] : []),
+      ...(b.brukerEmail ? [{ email: b.brukerEmail, type: 'required' as const }] : []),
+    ];
+    // Idempotent: a retry after a crash or a 429 returns the same event (same transactionId).
+    const created = await this.d.calendar.createEvent({
+      mailbox: b.counsellor.mailbox, subject: text.subject, bodyHtml: text.bodyHtml, start: new Date(b.start), end: new Date(b.end),
+      attendees, online: b.format === 'teams', location: b.format === 'oppmote' ? b.place : undefined, transactionId: `${b.transactionId}${action === 'forslag-godtatt' ? ':p' : ''}`,
+    });
+    return this.change(b, actor, action, (x) => ({ ...x, state: 'bekreftet', start: b.start, end: b.end, proposed: undefined, event: { id: created.id, joinUrl: created.joinUrl, webLink: created.webLink } }));
+  }
+
+  /** The counsellor declines, with a reason; the slot is free again. */
+  async decline(p: { bookingId: string; actor: CounsellorActor; reason: string; expectedVersion: number }): Promise<Booking> {
+    const b = await this.load(p.bookingId);
+    this.mustBeCounsellor(b, p.actor);
+    if (b.state !== 'holdt') throw new DomainError('transition', `Forespørselen er ${b.state} og kan ikke avslås.`);
+    const reason = p.reason.trim().slice(0, 500);
+    if (!reason || containsIdentityNumber(reason)) throw new DomainError('validation', 'Skriv en kort grunn (uten personopplysninger).');
+    return this.change(b, p.actor, 'avslatt', (x) => ({ ...x, state: 'avslatt', declineReason: reason }), reason, p.expectedVersion);
+  }
+
+  /** The counsellor proposes another time; it is held instead, and the veileder may accept it. */
+  async propose(p: { bookingId: string; actor: CounsellorActor; start: Date; end: Date; expectedVersion: number }): Promise<Booking> {
+    const b = await this.load(p.bookingId);
+    this.mustBeCounsellor(b, p.actor);
+    if (b.state !== 'holdt') throw new DomainError('transition', `Forespørselen er ${b.state}.`);
+    if (!(p.end > p.start) || p.start <= this.clock()) throw new DomainError('validation', 'Ugyldig tidspunkt.');
+    const at = this.clock();
+    return this.change(b, p.actor, 'foreslatt', (x) => ({ ...x, state: 'foreslatt', proposed: { start: p.start.toISOString(), end: p.end.toISOString() }, holdUntil: new Date(at.getTime() + (this.d.holdHours ?? 24) * 3_600_000).toISOString() }), undefined, p.expectedVersion);
+  }
+
+  /** Either side cancels; a calendar event is cancelled with a comment (attendees are told). */
+  async cancel(p: { bookingId: string; actor: BookingActor & { mailbox?: string }; comment: string; expectedVersion: number }): Promise<Booking> {
+    const b = await this.load(p.bookingId);
+    const isVeileder = b.veileder.id === p.actor.id;
+    const isCounsellor = p.actor.mailbox?.toLowerCase() === b.counsellor.mailbox.toLowerCase();
+    if (!isVeileder && !isCounsellor) throw new DomainError('forbidden', 'Bare veilederen eller rådgiveren kan avlyse samtalen.');
+    if (!['holdt', 'foreslatt', 'bekreftet'].includes(b.state)) throw new DomainError('transition', `Samtalen er ${b.state}.`);
+    const comment = p.comment.trim().slice(0, 500) || 'Samtalen er avlyst.';
+    if (containsIdentityNumber(comment)) throw new DomainError('validation', 'Kommentaren kan ikke inneholde fødselsnummer.');
+    if (b.event) await this.d.calendar.cancelEvent(b.counsellor.mailbox, b.event.id, comment);
+    return this.change(b, p.actor, 'avlyst', (x) => ({ ...x, state: 'avlyst' }), comment, p.expectedVersion);
+  }
+
+  /** Releases holds nobody answered in time; the veileder is told. Returns the ids released. */
+  async expireHolds(): Promise<string[]> {
+    const now = this.clock();
+    const out: string[] = [];
+    for (const b of await this.d.store.listBookings()) {
+      if ((b.state !== 'holdt' && b.state !== 'foreslatt') || Date.parse(b.holdUntil) > now.getTime()) continue;
+      try {
+        await this.change(b, { id: 'veiviser', name: 'Veiviser' }, 'utlopt', (x) => ({ ...x, state: 'utlopt' }), undefined, b.version);
+        out.push(b.id);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+      }
+    }
+    return out;
+  }
+
+  /** Marks confirmed talks starting within 24 hours as reminded (the announcer sends the card). */
+  async sendReminders(hoursBefore = 24): Promise<string[]> {
+    const now = this.clock().getTime();
+    const out: string[] = [];
+    for (const b of await this.d.store.listBookings()) {
+      const start = Date.parse(b.start);
+      if (b.state !== 'bekreftet' || b.reminderSentAt || start <= now || start - now > hoursBefore * 3_600_000) continue;
+      try {
+        await this.change(b, { id: 'veiviser', name: 'Veiviser' }, 'paminnelse', (x) => ({ ...x, reminderSentAt: new Date(now).toISOString() }), undefined, b.version);
+        out.push(b.id);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+      }
+    }
+    return out;
+  }
+
+  private async load(id: string): Promise<Booking> {
+    const b = await this.d.store.getBooking(id);
+    if (!b) throw new DomainError('not-found', 'Fant ikke forespørselen.');
+    return b;
+  }
+
+  private mustBeCounsellor(b: Booking, actor: CounsellorActor): void {
+    if (actor.mailbox.toLowerCase() !== b.counsellor.mailbox.toLowerCase()) throw new DomainError('forbidden', 'Bare rådgiveren forespørselen gjelder kan svare på den.');
+  }
+
+  private async change(b: Booking, actor: BookingActor, action: BookingEvent['action'], apply: (x: Booking) => Booking, note?: string, expectedVersion = b.version): Promise<Booking> {
+    const at = this.clock().toISOString();
+    const event: BookingEvent = { at, actor: { id: actor.id, name: actor.name }, action, note };
+    const r = await this.d.store.updateBooking(b.id, expectedVersion, (x) => ({ ...apply(x), updatedAt: at, history: [...x.history, event] }), this.bufferMs, (x) => this.d.announce?.(x, event) ?? []);
+    if (r.ok) return r.booking;
+    if (r.reason === 'taken') throw new SlotTakenError();
+    if (r.reason === 'stale') throw new DomainError('stale', 'Forespørselen er endret siden du så den.');
+    throw new DomainError('not-found', 'Fant ikke forespørselen.');
+  }
+
+  /** The state a booking is in, for tests and cards. */
+  static isOpen(state: BookingState): boolean {
+    return state === 'holdt' || state === 'foreslatt';
+  }
+}
