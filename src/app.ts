@@ -9,6 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { Logger } from 'pino';
 import { nb } from './bot/messages.nb.js';
+import { BookingEdge, makeBookingAnnouncer } from './bot/booking-edge.js';
+import { BookingService } from './booking/booking-service.js';
+import { DEMO_COUNSELLORS_FILE, loadCounsellors } from './booking/counsellors.js';
+import { seedDemoCalendar } from './calendar/demo-seed.js';
+import { EmbeddedCalendar } from './calendar/embedded-calendar.js';
+import { GraphCalendar } from './calendar/graph-calendar.js';
+import type { Calendar } from './calendar/calendar.js';
 import { Roster } from './bot/roster.js';
 import { makeAnnouncer } from './bot/ticket-announcer.js';
 import { TicketEdge } from './bot/ticket-edge.js';
@@ -121,17 +128,37 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     },
   });
   worker.start();
+  // Booking: the counsellors' calendars in Graph, or the embedded calendar seeded with demo appointments.
+  const counsellors = await loadCounsellors(config.counsellorsFile ?? DEMO_COUNSELLORS_FILE);
+  let calendar: Calendar;
+  if (config.graph) calendar = new GraphCalendar({ ...config.graph, logger: log });
+  else {
+    calendar = new EmbeddedCalendar(store);
+    if (!config.counsellorsFile) await seedDemoCalendar(store, counsellors, new Date());
+  }
+  const bookings = new BookingService({
+    store, calendar, holdHours: config.booking.holdHours, bufferMinutes: config.booking.bufferMinutes,
+    announce: makeBookingAnnouncer({ clock: () => new Date() }),
+  });
+  const bookingEdge = new BookingEdge({
+    service: bookings, calendar, store, counsellors, log, trustCounsellorClaims: !config.bot,
+    notice: { workingDays: config.booking.noticeWorkingDays, periodWorkingDays: config.booking.periodWorkingDays, bufferMinutes: config.booking.bufferMinutes },
+    kick: () => worker.kick(),
+  });
+
   // Reminders and retention: every 10 minutes (unref'd; the work is idempotent).
   const housekeeping = setInterval(() => {
     void (async () => {
       if (config.reminderHours > 0) await tickets.remindUntaken(config.reminderHours);
       await tickets.redactClosed(config.retentionDays);
+      await bookings.expireHolds();
+      await bookings.sendReminders(24);
       worker.kick();
     })().catch((err: Error) => log.error({ event: 'housekeeping_failed', err: err.message }));
   }, 10 * 60_000);
   housekeeping.unref();
   const ticketEdge = new TicketEdge({ tickets, store, roster, log, adminIds: config.adminIds, reopenDays: config.reopenDays, kick: () => worker.kick(), onFaqSaved: () => void rebuild().catch((err: Error) => log.error({ event: 'index_rebuild_failed', err: err.message })) });
-  const bot = new VeiviserBot({ faq: () => faq, store, log, allowedTenantIds: config.allowedTenantIds, contactUrl: () => contactUrl, maxMessageLength: config.maxMessageLength, tickets: ticketEdge });
+  const bot = new VeiviserBot({ faq: () => faq, store, log, allowedTenantIds: config.allowedTenantIds, contactUrl: () => contactUrl, maxMessageLength: config.maxMessageLength, tickets: ticketEdge, booking: bookingEdge });
   const app = createServer({ adapter, bot, log, isReady: () => Boolean(faq) });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));

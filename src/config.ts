@@ -36,6 +36,14 @@ const Env = z.object({
   OUTBOX_POLL_MS: intIn(50, 60_000, 1000),
   TICKET_REMINDER_WORKING_HOURS: intIn(0, 200, 4),
   TICKET_RETENTION_DAYS: intIn(1, 3650, 180),
+  GRAPH_TENANT_ID: optionalString,
+  GRAPH_CLIENT_ID: optionalString,
+  GRAPH_CLIENT_SECRET: optionalString,
+  COUNSELLORS_FILE: optionalString,
+  BOOKING_HOLD_HOURS: intIn(1, 24 * 14, 24),
+  BOOKING_BUFFER_MINUTES: intIn(0, 240, 15),
+  BOOKING_NOTICE_WORKING_DAYS: intIn(0, 30, 1),
+  BOOKING_PERIOD_WORKING_DAYS: intIn(1, 60, 10),
 });
 
 /** Every environment variable Veiviser reads (all are documented in .env.example). */
@@ -73,6 +81,11 @@ export interface Config {
   reminderHours: number;
   /** Days after closing when a ticket's free text is deleted. */
   retentionDays: number;
+  /** Microsoft Graph app-only credentials for the counsellors' calendars; undefined = the embedded calendar. */
+  graph?: { tenantId: string; clientId: string; clientSecret: string };
+  /** The counsellor directory; undefined = the bundled demo counsellors. */
+  counsellorsFile?: string;
+  booking: { holdHours: number; bufferMinutes: number; noticeWorkingDays: number; periodWorkingDays: number };
 }
 
 export class ConfigError extends Error {
@@ -103,6 +116,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push('MicrosoftAppId: mangler. Med NODE_ENV=production starter ikke Veiviser uten Bot Framework-legitimasjon, fordi boten da ville godta uautentiserte forespørsler');
     }
   }
+  const graphVars = [e.GRAPH_TENANT_ID, e.GRAPH_CLIENT_ID, e.GRAPH_CLIENT_SECRET];
+  if (graphVars.some(Boolean) && !graphVars.every(Boolean)) {
+    for (const [name, v] of [['GRAPH_TENANT_ID', e.GRAPH_TENANT_ID], ['GRAPH_CLIENT_ID', e.GRAPH_CLIENT_ID], ['GRAPH_CLIENT_SECRET', e.GRAPH_CLIENT_SECRET]] as const) {
+      if (!v) problems.push(`${name}: mangler (alle tre GRAPH_-variablene må settes for å bruke Microsoft Graph)`);
+    }
+  }
   if (problems.length) throw new ConfigError(`Ugyldig konfigurasjon:\n  ${problems.join('\n  ')}`);
   return {
     env: e.NODE_ENV,
@@ -127,6 +146,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxPollMs: e.OUTBOX_POLL_MS,
     reminderHours: e.TICKET_REMINDER_WORKING_HOURS,
     retentionDays: e.TICKET_RETENTION_DAYS,
+    graph: e.GRAPH_TENANT_ID && e.GRAPH_CLIENT_ID && e.GRAPH_CLIENT_SECRET ? { tenantId: e.GRAPH_TENANT_ID, clientId: e.GRAPH_CLIENT_ID, clientSecret: e.GRAPH_CLIENT_SECRET } : undefined,
+    counsellorsFile: e.COUNSELLORS_FILE ? resolve(e.COUNSELLORS_FILE) : undefined,
+    booking: { holdHours: e.BOOKING_HOLD_HOURS, bufferMinutes: e.BOOKING_BUFFER_MINUTES, noticeWorkingDays: e.BOOKING_NOTICE_WORKING_DAYS, periodWorkingDays: e.BOOKING_PERIOD_WORKING_DAYS },
   };
 }
 

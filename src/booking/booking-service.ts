@@ -51,7 +51,7 @@ const DEFAULT_TEXT = (b: Booking) => ({
     '<p>Trepartssamtale mellom bruker, NAV-veileder og karriereveileder i fylket.</p>' +
     '<p><b>Agenda</b></p><ul><li>Veien til målet: opplæring og læringsløp</li><li>Realkompetanse og sluttkompetanse</li><li>Livsopphold og egenfinansiering (NAVs ansvar)</li><li>Hvem gjør hva, og når snakkes vi igjen</li></ul>' +
     '<p><b>Tre spørsmål å tenke på før samtalen</b></p><ol><li>Hva vil du jobbe med om tre år?</li><li>Hva har du gjort før – skole, jobb, frivillig – som du er stolt av?</li><li>Hva trenger du for å klare opplæringen: tid, penger, tilrettelegging?</li></ol>' +
-    `<p>${b.format === 'teams' ? 'Samtalen er på Teams (lenke i invitasjonen).' : b.format === 'telefon' ? 'Samtalen er på telefon.' : `Sted: ${escapeHtml(b.place ?? '')}`}</p>` +
+    `<p>${b.format === 'teams' ? 'Samtalen er på Teams (lenke i invitasjonen).' : b.format === 'phone' ? 'Samtalen er på telefon.' : `Sted: ${escapeHtml(b.place ?? '')}`}</p>` +
     '<p>Trenger du å avlyse eller flytte? Svar på invitasjonen eller ta kontakt med NAV-veilederen din.</p>',
 });
 
@@ -136,7 +136,7 @@ export class BookingService {
     // Idempotent: a retry after a crash or a 429 returns the same event (same transactionId).
     const created = await this.d.calendar.createEvent({
       mailbox: b.counsellor.mailbox, subject: text.subject, bodyHtml: text.bodyHtml, start: new Date(b.start), end: new Date(b.end),
-      attendees, online: b.format === 'teams', location: b.format === 'oppmote' ? b.place : undefined, transactionId: `${b.transactionId}${action === 'forslag-godtatt' ? ':p' : ''}`,
+      attendees, online: b.format === 'teams', location: b.format === 'inPerson' ? b.place : undefined, transactionId: `${b.transactionId}${action === 'forslag-godtatt' ? ':p' : ''}`,
     });
     return this.change(b, actor, action, (x) => ({ ...x, state: 'bekreftet', start: b.start, end: b.end, proposed: undefined, event: { id: created.id, joinUrl: created.joinUrl, webLink: created.webLink } }));
   }

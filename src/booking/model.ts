@@ -10,8 +10,9 @@ export type BookingState = (typeof BOOKING_STATES)[number];
 /** States that occupy the counsellor's time (no one else is offered it). */
 export const ACTIVE_BOOKING_STATES: BookingState[] = ['holdt', 'foreslatt', 'bekreftet'];
 
-export const FORMATS = ['teams', 'telefon', 'oppmote'] as const;
-export type TalkFormat = (typeof FORMATS)[number];
+import type { TalkFormat } from './counsellors.js';
+
+export { FORMATS, type TalkFormat } from './counsellors.js';
 
 export interface BookingActor { id: string; name: string }
 

@@ -11,6 +11,8 @@ export const nb = {
       { name: 'Spør', text: 'Skriv spørsmålet ditt slik du ville sagt det, f.eks. «hvordan blir man praksiskandidat?»' },
       { name: 'Kilde', text: 'Hvert svar har lenke til siden det kommer fra, og dato for når siden sist ble oppdatert.' },
       { name: 'Ærlig', text: 'Finner jeg ikke et godt svar, sier jeg det, og viser deg hvor du kan spørre et menneske.' },
+      { name: 'Book', text: 'Skriv «book» for å finne tid til en trepartssamtale med fylkets karriereveileder.' },
+      { name: 'Saker', text: 'Skriv «spør teamet» for å sende et vanskelig spørsmål til fylkets utdanningsteam, og «mine saker» for å se dem.' },
       { name: 'NAV', text: 'Spørsmål om NAVs ytelser, tiltak og aktivitetsplan følger NAVs egne rutiner – dem svarer jeg ikke på.' },
     ],
     general: 'Svarene er generelle. Hva som gjelder for én bruker, avhenger av brukerens situasjon – da er en trepartssamtale med fylkets karriereveileder ofte det beste neste steget.',

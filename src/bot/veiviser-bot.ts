@@ -18,6 +18,7 @@ import { containsIdentityNumber, redactForStorage } from '../privacy/identity-nu
 import type { QuestionRecord, Store } from '../store/store.js';
 import { cardAttachment, renderCard } from './cards.js';
 import { nb } from './messages.nb.js';
+import type { BookingEdge } from './booking-edge.js';
 import { userHash as hashUser, type TicketEdge } from './ticket-edge.js';
 
 export interface BotOptions {
@@ -29,6 +30,8 @@ export interface BotOptions {
   maxMessageLength: number;
   /** The ticket flow (escalation to the education team); absent = FAQ only. */
   tickets?: TicketEdge;
+  /** Booking three-way talks; absent = no booking. */
+  booking?: BookingEdge;
 }
 
 const Id = z.string().min(1).max(200);
@@ -134,6 +137,7 @@ export class VeiviserBot extends TeamsActivityHandler {
       return;
     }
     if (this.o.tickets && (await this.o.tickets.onText(ctx, text))) return;
+    if (this.o.booking && (await this.o.booking.onText(ctx, text))) return;
     if (/^(hjelp|help|\?|hei|hallo|start)[.!]?$/i.test(text)) {
       await ctx.sendActivity({ attachments: [this.welcomeCard(nb.welcome.helpTitle)] });
       return;
@@ -223,8 +227,8 @@ export class VeiviserBot extends TeamsActivityHandler {
   private async handleAction(ctx: TurnContext, raw: Record<string, unknown>): Promise<ActionResult> {
     const { verb, msteams: _msteams, ...data } = raw;
     const faq = this.o.faq();
-    if (typeof verb === 'string' && this.o.tickets) {
-      const r = await this.o.tickets.onAction(ctx, verb, data);
+    if (typeof verb === 'string') {
+      const r = (await this.o.tickets?.onAction(ctx, verb, data)) ?? (await this.o.booking?.onAction(ctx, verb, data));
       if (r) return r;
     }
     try {

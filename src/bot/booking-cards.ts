@@ -1,0 +1,111 @@
+/**
+ * Booking cards: the veileder's form, the suggested slots, and one status card for a talk that
+ * both sides see (the counsellor's request card is the same card with Accept/Decline/Propose).
+ * Norwegian texts are in this file's `t` object; layout in adaptive-cards/booking*.json.
+ */
+import * as ACData from 'adaptivecards-templating';
+import type { Booking, BookingState } from '../booking/model.js';
+import { formatSlotTime, type Slot } from '../booking/slot-finder.js';
+import { TOPICS } from '../booking/counsellors.js';
+import { SECTION_LABELS, type Section } from '../tickets/model.js';
+import { loadTemplate } from './cards.js';
+
+export const bookingTexts = {
+  formTitle: 'Bestill en trepartssamtale',
+  formIntro: 'Veileder, bruker og en karriereveileder i fylket. Fyll inn det du vet, så foreslår Veiviser konkrete ledige tider.',
+  privacy: 'Bruk initialer eller kallenavn for brukeren – aldri fullt navn eller fødselsnummer. E-post til brukeren bare med samtykke; den brukes bare til invitasjonen.',
+  labels: {
+    alias: 'Brukerens initialer eller kallenavn', aliasError: 'Skriv initialer eller et kallenavn (høyst 12 tegn).', region: 'Region', format: 'Form',
+    topic: 'Tema', duration: 'Varighet (minutter)', interpreter: 'Tolk (språk), hvis det trengs', timeOfDay: 'Tid på dagen', any: 'Når som helst',
+    morning: 'Formiddag', afternoon: 'Ettermiddag', veilederJoins: 'Veilederen er med (brukeren bestemmer)', email: 'Brukerens e-post (valgfritt, med samtykke)', find: 'Finn ledige tider',
+  },
+  formats: [{ title: 'Teams', value: 'teams' }, { title: 'Telefon', value: 'phone' }, { title: 'Oppmøte', value: 'inPerson' }],
+  slotsTitle: 'Ledige tider',
+  slotsIntro: 'Velg en tid. Tiden holdes for deg mens rådgiveren svarer.',
+  noSlots: 'Fant ingen ledige tider de neste ukene for det du valgte. Prøv en annen region, form eller tid på dagen.',
+  more: 'Andre tider',
+  taken: 'Tiden ble nettopp tatt av en annen. Her er nye forslag.',
+  states: { holdt: 'Venter på svar fra rådgiveren', foreslatt: 'Rådgiveren foreslår et annet tidspunkt', bekreftet: 'Bekreftet', avslatt: 'Avslått', utlopt: 'Utløpt – ingen svar', avlyst: 'Avlyst' } as Record<BookingState, string>,
+  formatNames: { teams: 'Teams', phone: 'Telefon', inPerson: 'Oppmøte' } as Record<string, string>,
+  buttons: {
+    join: 'Bli med i Teams-møtet', accept: 'Godta', decline: 'Avslå', reason: 'Grunn', reasonError: 'Skriv en kort grunn.', sendDecline: 'Send avslag',
+    propose: 'Foreslå annen tid', date: 'Dato', dateError: 'Velg en dato.', time: 'Klokkeslett', timeError: 'Velg et klokkeslett.', sendPropose: 'Send forslag',
+    acceptProposal: 'Godta nytt tidspunkt', retry: 'Finn nye tider', cancel: 'Avlys', comment: 'Kommentar (valgfritt)', sendCancel: 'Avlys samtalen',
+  },
+  footer: 'Agenda: veien til målet, realkompetanse og sluttkompetanse, livsopphold (NAVs ansvar), hvem gjør hva. Påminnelse kommer 24 timer før.',
+};
+
+const render = (name: string, data: Record<string, unknown>): Record<string, unknown> => new ACData.Template(loadTemplate(name)).expand({ $root: data }) as Record<string, unknown>;
+
+export interface BookingDraft {
+  brukerAlias: string;
+  region?: string;
+  format: 'teams' | 'phone' | 'inPerson';
+  topic: string;
+  duration: number;
+  interpreterLanguage?: string;
+  timeOfDay: 'any' | 'morning' | 'afternoon';
+  veilederJoins: boolean;
+  brukerEmail?: string;
+}
+
+const topicTitle = (t: string): string => (t === 'karriereveiledning' ? 'Karriereveiledning' : SECTION_LABELS[t as Section] ?? t);
+
+export function bookingFormCard(p: { regions: string[]; draft?: Partial<BookingDraft>; error?: string }): Record<string, unknown> {
+  return render('booking-form', {
+    title: bookingTexts.formTitle, intro: bookingTexts.formIntro, privacy: bookingTexts.privacy, error: p.error ?? '', labels: bookingTexts.labels,
+    regions: p.regions, region: p.draft?.region ?? p.regions[0] ?? '', formats: bookingTexts.formats, format: p.draft?.format ?? 'teams',
+    topics: TOPICS.map((v) => ({ title: topicTitle(v), value: v })), topic: p.draft?.topic ?? 'karriereveiledning', duration: p.draft?.duration ?? 45,
+    alias: p.draft?.brukerAlias ?? '',
+  });
+}
+
+export function slotsCard(p: { slots: Slot[]; draft: BookingDraft; shown: { mailbox: string; start: string }[]; notice?: string }): Record<string, unknown> {
+  const shown = [...p.shown, ...p.slots.map((s) => ({ mailbox: s.mailbox, start: s.start.toISOString() }))];
+  return render('booking-slots', {
+    title: bookingTexts.slotsTitle,
+    intro: p.slots.length ? bookingTexts.slotsIntro : bookingTexts.noSlots,
+    notice: p.notice ?? '',
+    draftJson: JSON.stringify(p.draft),
+    moreJson: p.slots.length ? JSON.stringify(shown) : '',
+    moreTitle: bookingTexts.more,
+    slots: p.slots.map((s) => ({ label: `${capitalise(formatSlotTime(s.start))} – ${s.name}`, mailbox: s.mailbox, start: s.start.toISOString(), end: s.end.toISOString() })),
+  });
+}
+
+/** One talk as either side sees it; `view` decides which buttons are there. */
+export function bookingCard(b: Booking, p: { view: 'veileder' | 'counsellor'; notice?: string }): Record<string, unknown> {
+  const minutes = Math.round((Date.parse(b.end) - Date.parse(b.start)) / 60_000);
+  const facts = [
+    { title: 'Status', value: bookingTexts.states[b.state] },
+    { title: 'Tid', value: `${capitalise(formatSlotTime(new Date(b.start)))} (${minutes} min)` },
+    ...(b.proposed ? [{ title: 'Foreslått tid', value: capitalise(formatSlotTime(new Date(b.proposed.start))) }] : []),
+    { title: 'Form', value: bookingTexts.formatNames[b.format] ?? b.format },
+    ...(b.place ? [{ title: 'Sted', value: b.place }] : []),
+    { title: 'Tema', value: topicTitle(b.topic) },
+    ...(b.interpreterLanguage ? [{ title: 'Tolk', value: b.interpreterLanguage }] : []),
+    { title: 'Bruker', value: b.brukerAlias },
+    { title: 'Veileder', value: `${b.veileder.name}${b.veilederJoins ? '' : ' (deltar ikke)'}` },
+    { title: 'Rådgiver', value: b.counsellor.name },
+    ...(b.declineReason ? [{ title: 'Grunn', value: b.declineReason }] : []),
+  ];
+  const open = b.state === 'holdt' || b.state === 'foreslatt' || b.state === 'bekreftet';
+  return render('booking', {
+    title: `Trepartssamtale ${b.id}`,
+    notice: p.notice ?? '',
+    facts,
+    footer: b.state === 'bekreftet' ? bookingTexts.footer : '',
+    labels: bookingTexts.buttons,
+    joinUrl: b.state === 'bekreftet' ? b.event?.joinUrl ?? '' : '',
+    id: b.id,
+    version: b.version,
+    canAccept: p.view === 'counsellor' && b.state === 'holdt',
+    canAcceptProposal: p.view === 'veileder' && b.state === 'foreslatt',
+    canRetry: p.view === 'veileder' && (b.state === 'avslatt' || b.state === 'utlopt'),
+    canCancel: open,
+  });
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

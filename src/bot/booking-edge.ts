@@ -1,0 +1,305 @@
+/**
+ * The Teams side of booking: the `book` command and form, slot suggestions ("Andre tider"),
+ * the request to the counsellor, and the counsellor's and veileder's answers. Who is a
+ * counsellor: a Teams user linked to a directory mailbox with "jeg er rådgiver <navn>" — checked
+ * against the user's e-mail in the Teams roster when the bot runs with credentials; accepted as
+ * said in local mode (the playground has no real e-mail addresses).
+ */
+import { randomUUID } from 'node:crypto';
+import { TeamsInfo, TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { BookingService, SlotTakenError } from '../booking/booking-service.js';
+import { matchCounsellors, offersFormat, TOPICS, type Counsellor, type Topic } from '../booking/counsellors.js';
+import { ACTIVE_BOOKING_STATES, type Booking, type BookingEvent } from '../booking/model.js';
+import { findSlots, weekKey, ZONE, type Slot } from '../booking/slot-finder.js';
+import type { Calendar } from '../calendar/calendar.js';
+import { fold } from '../faq/text.js';
+import type { OutboxMessage } from '../outbox/types.js';
+import type { Store } from '../store/store.js';
+import { DomainError } from '../tickets/ticket-service.js';
+import { DateTime } from 'luxon';
+import { bookingCard, bookingFormCard, bookingTexts, slotsCard, type BookingDraft } from './booking-cards.js';
+import { conversationKey } from './ticket-edge.js';
+import type { EdgeResult } from './ticket-edge.js';
+
+export interface BookingEdgeDeps {
+  service: BookingService;
+  calendar: Calendar;
+  store: Store;
+  counsellors: Counsellor[];
+  log: Logger;
+  /** Local mode (no bot credentials): a user may say which counsellor they are without a roster check. */
+  trustCounsellorClaims: boolean;
+  notice: { workingDays: number; periodWorkingDays: number; bufferMinutes: number };
+  clock?: () => Date;
+  kick?: () => void;
+}
+
+const opt = <T extends z.ZodTypeAny>(s: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional());
+const Draft = z.object({
+  brukerAlias: z.string().trim().min(1).max(12),
+  region: opt(z.string().max(60)),
+  format: z.enum(['teams', 'phone', 'inPerson']),
+  topic: z.enum(TOPICS),
+  duration: z.coerce.number().int().min(30).max(120).default(45),
+  interpreterLanguage: opt(z.string().trim().max(40)),
+  timeOfDay: z.enum(['any', 'morning', 'afternoon']).default('any'),
+  veilederJoins: z.preprocess((v) => v === true || v === 'true', z.boolean()),
+  brukerEmail: opt(z.string().trim().email().max(120)),
+});
+const Ref = z.object({ bookingId: z.string().regex(/^TS-\d{4}-\d{4,6}$/), version: z.coerce.number().int().min(1) });
+const Shown = z.array(z.object({ mailbox: z.string().max(200), start: z.string().max(40) })).max(100);
+
+export const counsellorKey = (mailbox: string): string => `counsellor:${mailbox.toLowerCase()}`;
+
+export class BookingEdge {
+  private readonly clock: () => Date;
+  constructor(private readonly d: BookingEdgeDeps) {
+    this.clock = d.clock ?? (() => new Date());
+  }
+
+  private regions(): string[] {
+    return [...new Set(this.d.counsellors.flatMap((c) => c.regions))].sort((a, b) => a.localeCompare(b, 'nb'));
+  }
+
+  async onText(ctx: TurnContext, text: string): Promise<boolean> {
+    if (ctx.activity.conversation?.conversationType !== 'personal') return false;
+    const t = fold(text.toLowerCase()).replace(/[.!?]+$/, '').trim();
+    if (/^(book|bestill( en)? (samtale|trepartssamtale)|trepartssamtale)$/.test(t)) {
+      await ctx.sendActivity({ attachments: [card(bookingFormCard({ regions: this.regions() }))] });
+      return true;
+    }
+    const claim = /^jeg er (radgiver|karriereveileder)\s+(.+)$/.exec(t);
+    if (claim) {
+      await this.claimCounsellor(ctx, claim[2]);
+      return true;
+    }
+    return false;
+  }
+
+  async onAction(ctx: TurnContext, verb: string, data: Record<string, unknown>): Promise<EdgeResult | undefined> {
+    if (!verb.startsWith('booking')) return undefined;
+    try {
+      switch (verb) {
+        case 'bookingForm':
+          return { card: bookingFormCard({ regions: this.regions() }) };
+        case 'bookingFind': {
+          const parsed = Draft.safeParse(data);
+          if (!parsed.success) return { card: bookingFormCard({ regions: this.regions(), error: 'Sjekk feltene: initialer (høyst 12 tegn), form og tema må fylles inn; e-post må være gyldig.' }) };
+          return { card: await this.suggest(parsed.data, []) };
+        }
+        case 'bookingMore': {
+          const draft = Draft.parse(JSON.parse(String(data.draft ?? '{}')));
+          const shown = Shown.parse(JSON.parse(String(data.shown ?? '[]')));
+          return { card: await this.suggest(draft, shown) };
+        }
+        case 'bookingRequest':
+          return await this.request(ctx, data);
+        case 'bookingRetry': {
+          const b = await this.d.store.getBooking(z.object({ bookingId: Ref.shape.bookingId }).parse(data).bookingId);
+          if (!b || b.veileder.id !== actorId(ctx)) return { message: 'Fant ikke samtalen.', status: 404 };
+          return { card: await this.suggest(draftOf(b), []) };
+        }
+        default:
+          return await this.answer(ctx, verb, data);
+      }
+    } catch (err) {
+      if (err instanceof z.ZodError || err instanceof SyntaxError) {
+        this.d.log.info({ event: 'card_action_rejected', reason: 'invalid data', verb });
+        return { message: 'Handlingen kunne ikke utføres (ugyldige data).', status: 400 };
+      }
+      throw err;
+    }
+  }
+
+  /** Free slots for a draft, from the counsellors who serve its region, format and topic. */
+  private async suggest(draft: BookingDraft, shown: { mailbox: string; start: string }[], notice?: string): Promise<Record<string, unknown>> {
+    const now = this.clock();
+    const fits = matchCounsellors(this.d.counsellors, { region: draft.region, format: draft.format, topic: draft.topic as Topic, language: draft.interpreterLanguage });
+    const from = now;
+    const to = DateTime.fromJSDate(now, { zone: ZONE }).plus({ days: Math.ceil(this.d.notice.periodWorkingDays * 1.6) + 7 }).toJSDate();
+    const schedules = fits.length ? await this.d.calendar.getSchedules(fits.map((c) => c.mailbox), from, to) : [];
+    const bookings = (await this.d.store.listBookings()).filter((b) => ACTIVE_BOOKING_STATES.includes(b.state));
+    const slots: Slot[] = findSlots(
+      fits
+        .map((c) => {
+          const sched = schedules.find((s) => s.mailbox.toLowerCase() === c.mailbox.toLowerCase());
+          if (sched?.error) return undefined;
+          const perWeek: Record<string, number> = {};
+          for (const b of bookings.filter((x) => x.counsellor.mailbox.toLowerCase() === c.mailbox.toLowerCase() && x.state === 'bekreftet')) {
+            const k = weekKey(DateTime.fromISO(b.start, { zone: ZONE }));
+            perWeek[k] = (perWeek[k] ?? 0) + 1;
+          }
+          return { mailbox: c.mailbox, name: c.name, workingHours: { days: c.workingHours.days, start: c.workingHours.start, end: c.workingHours.end }, busy: sched?.busy ?? [], bookedPerWeek: perWeek, maxPerWeek: c.maxTalksPerWeek };
+        })
+        .filter((x): x is NonNullable<typeof x> => Boolean(x)),
+      {
+        now, durationMinutes: draft.duration, bufferMinutes: this.d.notice.bufferMinutes, noticeWorkingDays: this.d.notice.workingDays, periodWorkingDays: this.d.notice.periodWorkingDays,
+        timeOfDay: draft.timeOfDay, count: 4,
+        held: bookings.flatMap((b) => [{ mailbox: b.counsellor.mailbox, start: new Date(b.start), end: new Date(b.end) }, ...(b.proposed ? [{ mailbox: b.counsellor.mailbox, start: new Date(b.proposed.start), end: new Date(b.proposed.end) }] : [])]),
+        exclude: shown.map((s) => ({ mailbox: s.mailbox, start: new Date(s.start) })),
+      },
+    );
+    return slotsCard({ slots, draft, shown, notice });
+  }
+
+  private async request(ctx: TurnContext, data: Record<string, unknown>): Promise<EdgeResult> {
+    const draft = Draft.parse(JSON.parse(String(data.draft ?? '{}')));
+    const slot = z.object({ mailbox: z.string().email(), start: z.iso.datetime(), end: z.iso.datetime() }).parse({ mailbox: data.mailbox, start: data.start, end: data.end });
+    const counsellor = this.d.counsellors.find((c) => c.mailbox.toLowerCase() === slot.mailbox.toLowerCase());
+    if (!counsellor || !offersFormat(counsellor, draft.format)) return { message: 'Rådgiveren finnes ikke eller tilbyr ikke denne formen.', status: 400 };
+    const place = draft.format === 'inPerson' ? counsellor.formats.inPerson.map((p) => `${p.office}, ${p.address}`)[0] : undefined;
+    const ref = TurnContext.getConversationReference(ctx.activity);
+    const key = conversationKey(ctx);
+    const known = await this.d.store.getConversation(key);
+    await this.d.store.saveConversation({ ...known, key, reference: JSON.parse(JSON.stringify({ ...ref, activityId: undefined })), updatedAt: this.clock().toISOString() });
+    try {
+      const b = await this.d.service.request({
+        veileder: { id: actorId(ctx), name: ctx.activity.from?.name ?? 'Veileder', conversationKey: key },
+        counsellor: { mailbox: counsellor.mailbox, name: counsellor.name },
+        start: new Date(slot.start), end: new Date(slot.end), format: draft.format, place, topic: draft.topic,
+        interpreterLanguage: draft.interpreterLanguage, veilederJoins: draft.veilederJoins, brukerAlias: draft.brukerAlias, brukerEmail: draft.brukerEmail,
+      });
+      this.d.kick?.();
+      const reachable = Boolean(await this.d.store.getConversation(counsellorKey(counsellor.mailbox)));
+      this.d.log.info({ event: 'booking_requested', bookingId: b.id, counsellorReachable: reachable });
+      return { card: bookingCard(b, { view: 'veileder', notice: reachable ? `Forespørselen er sendt til ${counsellor.name}. Tiden holdes i ${Math.round((Date.parse(b.holdUntil) - this.clock().getTime()) / 3_600_000)} timer.` : `${counsellor.name} har ikke tatt i bruk Veiviser i Teams ennå, så forespørselen venter til hen gjør det. Tiden holdes imens.` }) };
+    } catch (err) {
+      if (err instanceof SlotTakenError) return { card: await this.suggest(draft, [], bookingTexts.taken) };
+      if (err instanceof DomainError) return { card: bookingFormCard({ regions: this.regions(), draft, error: err.message }) };
+      throw err;
+    }
+  }
+
+  /** Accept, decline, propose, accept a proposal, cancel. */
+  private async answer(ctx: TurnContext, verb: string, data: Record<string, unknown>): Promise<EdgeResult> {
+    const ref = Ref.parse({ bookingId: data.bookingId, version: data.version });
+    const b = await this.d.store.getBooking(ref.bookingId);
+    if (!b) return { message: 'Fant ikke samtalen.', status: 404 };
+    const me = { id: actorId(ctx), name: ctx.activity.from?.name ?? 'Ukjent' };
+    const mailbox = await this.counsellorMailboxOf(ctx);
+    const view = mailbox && mailbox.toLowerCase() === b.counsellor.mailbox.toLowerCase() ? 'counsellor' : 'veileder';
+    try {
+      let next: Booking;
+      switch (verb) {
+        case 'bookingAccept':
+          next = await this.d.service.accept({ bookingId: b.id, actor: { ...me, mailbox: mailbox ?? '' }, expectedVersion: ref.version });
+          break;
+        case 'bookingDecline':
+          next = await this.d.service.decline({ bookingId: b.id, actor: { ...me, mailbox: mailbox ?? '' }, reason: z.string().min(1).max(500).parse(data.reason), expectedVersion: ref.version });
+          break;
+        case 'bookingPropose': {
+          const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).parse(data.proposeDate);
+          const time = z.string().regex(/^\d{2}:\d{2}$/).parse(data.proposeTime);
+          const start = DateTime.fromISO(`${date}T${time}`, { zone: ZONE });
+          if (!start.isValid) throw new DomainError('validation', 'Ugyldig tidspunkt.');
+          const minutes = (Date.parse(b.end) - Date.parse(b.start)) / 60_000;
+          next = await this.d.service.propose({ bookingId: b.id, actor: { ...me, mailbox: mailbox ?? '' }, start: start.toJSDate(), end: start.plus({ minutes }).toJSDate(), expectedVersion: ref.version });
+          break;
+        }
+        case 'bookingAcceptProposal':
+          next = await this.d.service.acceptProposal({ bookingId: b.id, actor: me, expectedVersion: ref.version });
+          break;
+        case 'bookingCancel':
+          next = await this.d.service.cancel({ bookingId: b.id, actor: { ...me, mailbox }, comment: typeof data.comment === 'string' ? data.comment : '', expectedVersion: ref.version });
+          break;
+        default:
+          return { message: 'Ukjent handling.', status: 400 };
+      }
+      this.d.kick?.();
+      return { card: bookingCard(next, { view }) };
+    } catch (err) {
+      if (err instanceof SlotTakenError) return { card: bookingCard(b, { view, notice: 'Det foreslåtte tidspunktet er ikke ledig. Velg et annet.' }) };
+      if (err instanceof DomainError) {
+        if (err.code === 'forbidden') {
+          this.d.log.warn({ event: 'card_action_rejected', reason: 'forbidden', bookingId: b.id, verb });
+          return { message: err.message, status: 403 };
+        }
+        const current = (await this.d.store.getBooking(b.id)) ?? b;
+        return { card: bookingCard(current, { view, notice: err.message }) };
+      }
+      throw err;
+    }
+  }
+
+  /** The directory mailbox this Teams user is linked to, if any. */
+  private async counsellorMailboxOf(ctx: TurnContext): Promise<string | undefined> {
+    const from = ctx.activity.from?.id;
+    for (const c of this.d.counsellors) {
+      const conv = await this.d.store.getConversation(counsellorKey(c.mailbox));
+      const user = (conv?.reference as { user?: { id?: string } } | undefined)?.user?.id;
+      if (user && user === from) return c.mailbox;
+    }
+    return undefined;
+  }
+
+  /** "jeg er rådgiver <navn eller e-post>": links this Teams user (and chat) to a directory counsellor. */
+  private async claimCounsellor(ctx: TurnContext, who: string): Promise<void> {
+    const w = fold(who.toLowerCase().trim());
+    const c = this.d.counsellors.find((x) => fold(x.name.toLowerCase()) === w || x.mailbox.toLowerCase() === w || fold(x.name.toLowerCase()).startsWith(w));
+    if (!c) {
+      await ctx.sendActivity(`Fant ingen rådgiver «${who.slice(0, 60)}» i rådgiverlista.`);
+      return;
+    }
+    if (!this.d.trustCounsellorClaims) {
+      let email: string | undefined;
+      try {
+        const m = await TeamsInfo.getMember(ctx, ctx.activity.from.id);
+        email = (m.email ?? m.userPrincipalName ?? '').toLowerCase();
+      } catch (err) {
+        this.d.log.warn({ event: 'roster_unavailable', err: (err as Error).message });
+      }
+      if (email !== c.mailbox.toLowerCase()) {
+        this.d.log.warn({ event: 'counsellor_claim_rejected' });
+        await ctx.sendActivity('E-postadressen din i Teams stemmer ikke med rådgiverens adresse i lista.');
+        return;
+      }
+    }
+    const ref = TurnContext.getConversationReference(ctx.activity);
+    await this.d.store.saveConversation({ key: counsellorKey(c.mailbox), reference: JSON.parse(JSON.stringify({ ...ref, activityId: undefined })), updatedAt: this.clock().toISOString() });
+    this.d.log.info({ event: 'counsellor_linked' });
+    await ctx.sendActivity(`Du er nå registrert som ${c.name}. Forespørsler om trepartssamtaler kommer hit.`);
+    // Requests that waited for this counsellor to be reachable are sent now.
+    const waiting = (await this.d.store.listBookings()).filter((b) => b.counsellor.mailbox.toLowerCase() === c.mailbox.toLowerCase() && b.state === 'holdt');
+    for (const b of waiting) await ctx.sendActivity({ attachments: [card(bookingCard(b, { view: 'counsellor' }))] });
+  }
+}
+
+/** Outbox messages for a booking change: who is told what. */
+export function makeBookingAnnouncer(deps: { clock: () => Date }) {
+  return (b: Booking, e: BookingEvent): OutboxMessage[] => {
+    const at = deps.clock().toISOString();
+    const msg = (conversationKey: string, view: 'veileder' | 'counsellor', text: string): OutboxMessage => ({
+      id: randomUUID(), createdAt: at, kind: 'post', conversationKey, status: 'pending', attempts: 0, nextAttemptAt: at,
+      activity: { type: 'message', text, attachments: [card(bookingCard(b, { view }))] },
+    });
+    const toCounsellor = counsellorKey(b.counsellor.mailbox);
+    switch (e.action) {
+      case 'forespurt': return [msg(toCounsellor, 'counsellor', `Ny forespørsel om trepartssamtale fra ${b.veileder.name}.`)];
+      case 'bekreftet':
+      case 'forslag-godtatt': return [msg(b.veileder.conversationKey, 'veileder', `Trepartssamtalen ${b.id} er bekreftet.`), msg(toCounsellor, 'counsellor', `Trepartssamtalen ${b.id} er bekreftet og lagt i kalenderen din.`)];
+      case 'avslatt': return [msg(b.veileder.conversationKey, 'veileder', `${b.counsellor.name} kan ikke ta samtalen: ${b.declineReason ?? ''}. Finn nye tider under.`)];
+      case 'foreslatt': return [msg(b.veileder.conversationKey, 'veileder', `${b.counsellor.name} foreslår et annet tidspunkt.`)];
+      case 'utlopt': return [msg(b.veileder.conversationKey, 'veileder', `${b.counsellor.name} svarte ikke i tide, så tiden er frigitt. Finn nye tider under.`)];
+      case 'avlyst': return [e.actor.id === b.veileder.id ? msg(toCounsellor, 'counsellor', `${b.veileder.name} har avlyst trepartssamtalen ${b.id}.`) : msg(b.veileder.conversationKey, 'veileder', `${b.counsellor.name} har avlyst trepartssamtalen ${b.id}.`)];
+      case 'paminnelse': return [msg(b.veileder.conversationKey, 'veileder', `Påminnelse: trepartssamtalen ${b.id} er om mindre enn 24 timer.`)];
+      default: return [];
+    }
+  };
+}
+
+function draftOf(b: Booking): BookingDraft {
+  return {
+    brukerAlias: b.brukerAlias, format: b.format, topic: b.topic, duration: Math.round((Date.parse(b.end) - Date.parse(b.start)) / 60_000),
+    interpreterLanguage: b.interpreterLanguage, timeOfDay: 'any', veilederJoins: b.veilederJoins, brukerEmail: b.brukerEmail,
+  };
+}
+
+function actorId(ctx: TurnContext): string {
+  return ctx.activity.from?.aadObjectId ?? ctx.activity.from?.id ?? 'ukjent';
+}
+
+function card(content: Record<string, unknown>) {
+  return { contentType: 'application/vnd.microsoft.card.adaptive', content };
+}

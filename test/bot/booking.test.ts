@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { cardOf, startHarness, teamsActivity, type Harness, type Sent } from '../helpers/harness.js';
+
+const json = (x: unknown): string => JSON.stringify(x);
+const kari = { id: '29:user-kari', name: 'Kari Veileder', aadObjectId: 'aad-kari' };
+const per = { id: '29:user-per', name: 'Per Veileder', aadObjectId: 'aad-per' };
+const ingrid = { id: '29:user-ingrid', name: 'Ingrid Solheim', aadObjectId: 'aad-ingrid' };
+type Action = { type: string; verb?: string; title?: string; data?: Record<string, unknown> };
+
+describe('booking a three-way talk over HTTP (embedded calendar, demo counsellors)', function () {
+  this.timeout(60_000);
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ ALLOWED_TENANT_IDS: 'tenant-fjordvik' });
+  });
+  after(async () => h?.close());
+
+  const personal = (u: typeof kari) => ({ from: u, conversation: { id: `a:personal-${u.id}`, conversationType: 'personal', tenantId: 'tenant-fjordvik' } });
+  const invoke = (u: typeof kari, verb: string, data: Record<string, unknown>) =>
+    h.post(teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', ...personal(u), value: { action: { type: 'Action.Execute', verb, data } } }));
+  const value = (r: { body: unknown }) => (r.body as { statusCode: number; value: Record<string, unknown> });
+  async function waitFor(pred: (s: Sent) => boolean, from: number, ms = 5000): Promise<Sent> {
+    const until = Date.now() + ms;
+    for (;;) {
+      const hit = h.sent.slice(from).find(pred);
+      if (hit) return hit;
+      if (Date.now() > until) throw new Error('timed out waiting for a delivery');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  const draft = { brukerAlias: 'AB', region: 'Nordfjord', format: 'teams', topic: 'karriereveiledning', duration: 45, timeOfDay: 'any', veilederJoins: 'true' };
+  let slotActions: Action[] = [];
+
+  it('"book" shows the form; the form gives 3–5 concrete slots on different days', async () => {
+    const from = h.sent.length;
+    await h.post(teamsActivity(h, { ...personal(kari), text: 'book' }));
+    const form = await waitFor((s) => s.conversationId === `a:personal-${kari.id}`, from);
+    assert.match(json(cardOf(form)), /Bestill en trepartssamtale/);
+    const r = await invoke(kari, 'bookingFind', draft);
+    const card = value(r).value as { actions: Action[] };
+    slotActions = card.actions.filter((a) => a.verb === 'bookingRequest');
+    assert.ok(slotActions.length >= 3 && slotActions.length <= 5, `${slotActions.length} slots`);
+    const days = new Set(slotActions.map((a) => String(a.data?.start).slice(0, 10)));
+    assert.equal(days.size, slotActions.length, 'different days');
+    assert.ok(card.actions.some((a) => a.verb === 'bookingMore'), '"Andre tider"');
+    const more = await invoke(kari, 'bookingMore', card.actions.find((a) => a.verb === 'bookingMore')!.data!);
+    const next = (value(more).value as { actions: Action[] }).actions.filter((a) => a.verb === 'bookingRequest');
+    assert.ok(next.every((a) => !slotActions.some((s) => s.data?.start === a.data?.start && s.data?.mailbox === a.data?.mailbox)), 'Andre tider are new times');
+  });
+
+  it('a counsellor links themselves; a request holds the slot and reaches them; accepting creates the event and tells both', async () => {
+    const slot = slotActions[0];
+    const counsellorName = String(slot.title).split(' – ')[1];
+    const counsellor = { ...ingrid, name: counsellorName };
+    const f0 = h.sent.length;
+    await h.post(teamsActivity(h, { ...personal(counsellor), text: `jeg er rådgiver ${counsellorName}` }));
+    await waitFor((s) => s.conversationId === `a:personal-${counsellor.id}` && String(s.activity.text).includes('registrert'), f0);
+
+    const from = h.sent.length;
+    const r = await invoke(kari, 'bookingRequest', slot.data!);
+    assert.match(json(value(r).value), /Venter på svar fra rådgiveren/);
+    const [b] = await h.app.store.listBookings();
+    assert.equal(b.state, 'holdt');
+    const request = await waitFor((s) => s.conversationId === `a:personal-${counsellor.id}` && json(s.activity).includes('bookingAccept'), from);
+    assert.match(json(request.activity), /AB/);
+
+    const acc = await invoke(counsellor, 'bookingAccept', { bookingId: b.id, version: b.version });
+    assert.match(json(value(acc).value), /Bekreftet/);
+    const done = await h.app.store.getBooking(b.id);
+    assert.equal(done?.state, 'bekreftet');
+    const events = await h.app.store.listCalendarEvents(b.counsellor.mailbox, new Date(b.start), new Date(b.end));
+    assert.ok(events.some((e) => e.subject === 'Trepartssamtale – karriereveiledning' && !e.isCancelled));
+    const toKari = await waitFor((s) => s.conversationId === `a:personal-${kari.id}` && json(s.activity).includes('er bekreftet'), from);
+    assert.match(json(toKari.activity), /meetup-join/);
+  });
+
+  it('two veiledere choosing the same slot at once: one gets it, the other gets fresh suggestions', async () => {
+    const slot = slotActions[1];
+    const [a, b] = await Promise.all([invoke(kari, 'bookingRequest', slot.data!), invoke(per, 'bookingRequest', slot.data!)]);
+    const texts = [json(value(a).value), json(value(b).value)];
+    assert.equal(texts.filter((t) => t.includes('Venter på svar')).length, 1);
+    assert.equal(texts.filter((t) => t.includes('nettopp tatt')).length, 1);
+    const active = (await h.app.store.listBookings()).filter((x) => x.start === slot.data!.start && x.state === 'holdt');
+    assert.equal(active.length, 1, 'never a double booking');
+  });
+
+  it('only the counsellor can accept; a decline reaches the veileder with a way to find new times', async () => {
+    const held = (await h.app.store.listBookings()).find((x) => x.state === 'holdt');
+    assert.ok(held);
+    const forged = await invoke(kari, 'bookingAccept', { bookingId: held.id, version: held.version });
+    assert.equal(value(forged).statusCode, 403);
+    const counsellor = { id: '29:user-counsellor-2', name: held.counsellor.name, aadObjectId: 'aad-counsellor-2' };
+    const f0 = h.sent.length;
+    await h.post(teamsActivity(h, { ...personal(counsellor), text: `jeg er rådgiver ${held.counsellor.name}` }));
+    await waitFor((s) => s.conversationId === `a:personal-${counsellor.id}` && String(s.activity.text).includes('registrert'), f0);
+    const from = h.sent.length;
+    const d = await invoke(counsellor, 'bookingDecline', { bookingId: held.id, version: held.version, reason: 'Jeg er på kurs.' });
+    assert.match(json(value(d).value), /Avslått/);
+    const told = await waitFor((s) => s.conversationId === `a:personal-${held.veileder.id.replace('aad-', '29:user-')}` && json(s.activity).includes('kan ikke ta samtalen'), from);
+    assert.match(json(told.activity), /bookingRetry/);
+  });
+
+  it('refuses an identity number or a full name as the bruker alias', async () => {
+    const r = await invoke(kari, 'bookingFind', { ...draft, brukerAlias: 'Anne Marie Berg' });
+    assert.match(json(value(r).value), /initialer/);
+  });
+});
