@@ -10,7 +10,10 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Configurati
 import type { Logger } from 'pino';
 import { nb } from './bot/messages.nb.js';
 import { BookingEdge, makeBookingAnnouncer } from './bot/booking-edge.js';
+import express from 'express';
 import { BookingService } from './booking/booking-service.js';
+import { bookingIcs, icsSignature, verifyIcsSignature } from './booking/ics.js';
+import type { Booking } from './booking/model.js';
 import { DEMO_COUNSELLORS_FILE, loadCounsellors } from './booking/counsellors.js';
 import { seedDemoCalendar } from './calendar/demo-seed.js';
 import { EmbeddedCalendar } from './calendar/embedded-calendar.js';
@@ -136,14 +139,30 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     calendar = new EmbeddedCalendar(store);
     if (!config.counsellorsFile) await seedDemoCalendar(store, counsellors, new Date());
   }
+  // Signed links to a confirmed talk's .ics file, for a bruker without Teams.
+  const icsSecret = await store.secret('ics');
+  let publicBase = config.publicBaseUrl ?? '';
+  const icsUrl = (b: Booking): string => `${publicBase}/ics/${b.id}.ics?sig=${icsSignature(icsSecret, b.id)}`;
+  const icsRoutes = express.Router();
+  icsRoutes.get('/ics/:file', async (req, res) => {
+    const id = /^(TS-\d{4}-\d{4,6})\.ics$/.exec(String(req.params.file))?.[1];
+    const sig = typeof req.query.sig === 'string' ? req.query.sig : '';
+    const b = id && verifyIcsSignature(icsSecret, id, sig) ? await store.getBooking(id) : undefined;
+    if (!b || (b.state !== 'bekreftet' && b.state !== 'avlyst')) {
+      res.status(404).type('text/plain').send('Fant ikke kalenderfila.');
+      return;
+    }
+    res.type('text/calendar; charset=utf-8').set('content-disposition', `attachment; filename="${b.id}.ics"`).send(bookingIcs(b, new Date()));
+  });
   const bookings = new BookingService({
     store, calendar, holdHours: config.booking.holdHours, bufferMinutes: config.booking.bufferMinutes,
-    announce: makeBookingAnnouncer({ clock: () => new Date() }),
+    announce: makeBookingAnnouncer({ clock: () => new Date(), icsUrl }),
   });
   const bookingEdge = new BookingEdge({
     service: bookings, calendar, store, counsellors, log, trustCounsellorClaims: !config.bot,
     notice: { workingDays: config.booking.noticeWorkingDays, periodWorkingDays: config.booking.periodWorkingDays, bufferMinutes: config.booking.bufferMinutes },
     kick: () => worker.kick(),
+    icsUrl,
   });
 
   // Reminders and retention: every 10 minutes (unref'd; the work is idempotent).
@@ -159,7 +178,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   housekeeping.unref();
   const ticketEdge = new TicketEdge({ tickets, store, roster, log, adminIds: config.adminIds, reopenDays: config.reopenDays, kick: () => worker.kick(), onFaqSaved: () => void rebuild().catch((err: Error) => log.error({ event: 'index_rebuild_failed', err: err.message })) });
   const bot = new VeiviserBot({ faq: () => faq, store, log, allowedTenantIds: config.allowedTenantIds, contactUrl: () => contactUrl, maxMessageLength: config.maxMessageLength, tickets: ticketEdge, booking: bookingEdge });
-  const app = createServer({ adapter, bot, log, isReady: () => Boolean(faq) });
+  const app = createServer({ adapter, bot, log, isReady: () => Boolean(faq), routes: icsRoutes });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
@@ -167,6 +186,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  publicBase ||= url;
   log.info({ event: 'listening', url, anonymous: !config.bot });
   return {
     url,

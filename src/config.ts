@@ -44,6 +44,7 @@ const Env = z.object({
   BOOKING_BUFFER_MINUTES: intIn(0, 240, 15),
   BOOKING_NOTICE_WORKING_DAYS: intIn(0, 30, 1),
   BOOKING_PERIOD_WORKING_DAYS: intIn(1, 60, 10),
+  PUBLIC_BASE_URL: url,
 });
 
 /** Every environment variable Veiviser reads (all are documented in .env.example). */
@@ -86,6 +87,8 @@ export interface Config {
   /** The counsellor directory; undefined = the bundled demo counsellors. */
   counsellorsFile?: string;
   booking: { holdHours: number; bufferMinutes: number; noticeWorkingDays: number; periodWorkingDays: number };
+  /** The app's public HTTPS address (for links such as .ics files); default: where it listens. */
+  publicBaseUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -148,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: e.TICKET_RETENTION_DAYS,
     graph: e.GRAPH_TENANT_ID && e.GRAPH_CLIENT_ID && e.GRAPH_CLIENT_SECRET ? { tenantId: e.GRAPH_TENANT_ID, clientId: e.GRAPH_CLIENT_ID, clientSecret: e.GRAPH_CLIENT_SECRET } : undefined,
     counsellorsFile: e.COUNSELLORS_FILE ? resolve(e.COUNSELLORS_FILE) : undefined,
+    publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/$/, ''),
     booking: { holdHours: e.BOOKING_HOLD_HOURS, bufferMinutes: e.BOOKING_BUFFER_MINUTES, noticeWorkingDays: e.BOOKING_NOTICE_WORKING_DAYS, periodWorkingDays: e.BOOKING_PERIOD_WORKING_DAYS },
   };
 }

@@ -11,14 +11,17 @@ export interface ServerDeps {
   bot: ActivityHandler;
   log: Logger;
   isReady: () => boolean;
+  /** More routes (e.g. the signed .ics links). */
+  routes?: express.Router;
 }
 
-export function createServer({ adapter, bot, log, isReady }: ServerDeps): express.Express {
+export function createServer({ adapter, bot, log, isReady, routes }: ServerDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', index: isReady() ? 'ready' : 'building' });
   });
+  if (routes) app.use(routes);
   app.post('/api/messages', express.json({ limit: '256kb' }), async (req: Request, res: Response) => {
     const body = req.body as unknown;
     if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {

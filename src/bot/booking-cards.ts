@@ -28,7 +28,7 @@ export const bookingTexts = {
   states: { holdt: 'Venter på svar fra rådgiveren', foreslatt: 'Rådgiveren foreslår et annet tidspunkt', bekreftet: 'Bekreftet', avslatt: 'Avslått', utlopt: 'Utløpt – ingen svar', avlyst: 'Avlyst' } as Record<BookingState, string>,
   formatNames: { teams: 'Teams', phone: 'Telefon', inPerson: 'Oppmøte' } as Record<string, string>,
   buttons: {
-    join: 'Bli med i Teams-møtet', accept: 'Godta', decline: 'Avslå', reason: 'Grunn', reasonError: 'Skriv en kort grunn.', sendDecline: 'Send avslag',
+    join: 'Bli med i Teams-møtet', ics: 'Kalenderfil (.ics) til brukeren', accept: 'Godta', decline: 'Avslå', reason: 'Grunn', reasonError: 'Skriv en kort grunn.', sendDecline: 'Send avslag',
     propose: 'Foreslå annen tid', date: 'Dato', dateError: 'Velg en dato.', time: 'Klokkeslett', timeError: 'Velg et klokkeslett.', sendPropose: 'Send forslag',
     acceptProposal: 'Godta nytt tidspunkt', retry: 'Finn nye tider', cancel: 'Avlys', comment: 'Kommentar (valgfritt)', sendCancel: 'Avlys samtalen',
   },
@@ -74,7 +74,7 @@ export function slotsCard(p: { slots: Slot[]; draft: BookingDraft; shown: { mail
 }
 
 /** One talk as either side sees it; `view` decides which buttons are there. */
-export function bookingCard(b: Booking, p: { view: 'veileder' | 'counsellor'; notice?: string }): Record<string, unknown> {
+export function bookingCard(b: Booking, p: { view: 'veileder' | 'counsellor'; notice?: string; icsUrl?: string }): Record<string, unknown> {
   const minutes = Math.round((Date.parse(b.end) - Date.parse(b.start)) / 60_000);
   const facts = [
     { title: 'Status', value: bookingTexts.states[b.state] },
@@ -97,6 +97,7 @@ export function bookingCard(b: Booking, p: { view: 'veileder' | 'counsellor'; no
     footer: b.state === 'bekreftet' ? bookingTexts.footer : '',
     labels: bookingTexts.buttons,
     joinUrl: b.state === 'bekreftet' ? b.event?.joinUrl ?? '' : '',
+    icsUrl: b.state === 'bekreftet' && p.view === 'veileder' ? p.icsUrl ?? '' : '',
     id: b.id,
     version: b.version,
     canAccept: p.view === 'counsellor' && b.state === 'holdt',

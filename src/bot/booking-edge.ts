@@ -34,6 +34,8 @@ export interface BookingEdgeDeps {
   notice: { workingDays: number; periodWorkingDays: number; bufferMinutes: number };
   clock?: () => Date;
   kick?: () => void;
+  /** A signed link to the talk's .ics file (for a bruker without Teams). */
+  icsUrl?: (b: Booking) => string;
 }
 
 const opt = <T extends z.ZodTypeAny>(s: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional());
@@ -208,7 +210,7 @@ export class BookingEdge {
           return { message: 'Ukjent handling.', status: 400 };
       }
       this.d.kick?.();
-      return { card: bookingCard(next, { view }) };
+      return { card: bookingCard(next, { view, icsUrl: this.d.icsUrl?.(next) }) };
     } catch (err) {
       if (err instanceof SlotTakenError) return { card: bookingCard(b, { view, notice: 'Det foreslåtte tidspunktet er ikke ledig. Velg et annet.' }) };
       if (err instanceof DomainError) {
@@ -267,12 +269,12 @@ export class BookingEdge {
 }
 
 /** Outbox messages for a booking change: who is told what. */
-export function makeBookingAnnouncer(deps: { clock: () => Date }) {
+export function makeBookingAnnouncer(deps: { clock: () => Date; icsUrl?: (b: Booking) => string }) {
   return (b: Booking, e: BookingEvent): OutboxMessage[] => {
     const at = deps.clock().toISOString();
     const msg = (conversationKey: string, view: 'veileder' | 'counsellor', text: string): OutboxMessage => ({
       id: randomUUID(), createdAt: at, kind: 'post', conversationKey, status: 'pending', attempts: 0, nextAttemptAt: at,
-      activity: { type: 'message', text, attachments: [card(bookingCard(b, { view }))] },
+      activity: { type: 'message', text, attachments: [card(bookingCard(b, { view, icsUrl: deps.icsUrl?.(b) }))] },
     });
     const toCounsellor = counsellorKey(b.counsellor.mailbox);
     switch (e.action) {

@@ -5,6 +5,7 @@
  * through steno: a temporary file renamed over the old one, so a crash mid-write leaves the
  * previous file. Writes are queued one at a time within the process.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
@@ -28,6 +29,7 @@ interface AppData {
   channels: EscalationChannel[];
   bookings: Booking[];
   bookingSeq: Record<string, number>;
+  secrets: Record<string, string>;
   veiledere: Record<string, VeilederProfile>;
   /** The embedded calendar: events per mailbox (lower case), and each mailbox's working hours. */
   calendarEvents: Record<string, StoredCalendarEvent[]>;
@@ -54,7 +56,7 @@ export class LowdbStore implements Store {
   static async open(dataDir: string): Promise<LowdbStore> {
     mkdirSync(dataDir, { recursive: true });
     const content = await open<ContentData>(join(dataDir, 'content.json'), { version: 1, pages: [] });
-    const app = await open<AppData>(join(dataDir, 'veiviser.json'), { version: 1, questions: [], conversations: {}, tickets: [], ticketSeq: {}, outbox: [], channels: [], veiledere: {}, bookings: [], bookingSeq: {}, calendarEvents: {}, workingHours: {} });
+    const app = await open<AppData>(join(dataDir, 'veiviser.json'), { version: 1, questions: [], conversations: {}, tickets: [], ticketSeq: {}, outbox: [], channels: [], veiledere: {}, bookings: [], bookingSeq: {}, calendarEvents: {}, workingHours: {}, secrets: {} });
     if (!Array.isArray(content.data.pages)) throw new StoreCorruptError(join(dataDir, 'content.json'), new Error('"pages" mangler'));
     if (!Array.isArray(app.data.questions) || typeof app.data.conversations !== 'object') throw new StoreCorruptError(join(dataDir, 'veiviser.json'), new Error('"questions" eller "conversations" mangler'));
     // Files written before tickets existed get the new collections.
@@ -64,6 +66,7 @@ export class LowdbStore implements Store {
     app.data.channels ??= [];
     app.data.bookings ??= [];
     app.data.bookingSeq ??= {};
+    app.data.secrets ??= {};
     app.data.veiledere ??= {};
     app.data.calendarEvents ??= {};
     app.data.workingHours ??= {};
@@ -264,6 +267,12 @@ export class LowdbStore implements Store {
       if (outbox) this.app.data.outbox.push(...outbox(next));
       return { ok: true, booking: structuredClone(next) };
     });
+  }
+
+  async secret(name: string): Promise<string> {
+    const known = this.app.data.secrets[name];
+    if (known) return known;
+    return this.commitApp(() => (this.app.data.secrets[name] ??= randomBytes(32).toString('base64url')));
   }
 
   saveEscalationChannel(c: EscalationChannel): Promise<void> {

@@ -88,6 +88,9 @@ export interface Store {
   /** Compare-and-set like updateTicket; a change that would overlap another active booking fails with reason "taken". */
   updateBooking(id: string, expectedVersion: number, change: (b: Booking) => Booking, bufferMs: number, outbox?: (b: Booking) => OutboxMessage[]): Promise<{ ok: true; booking: Booking } | { ok: false; reason: 'stale'; current: Booking } | { ok: false; reason: 'not-found' } | { ok: false; reason: 'taken'; conflict: Booking }>;
 
+  /** A random secret kept in the store, created on first use (e.g. for signed links). */
+  secret(name: string): Promise<string>;
+
   enqueueOutbox(messages: OutboxMessage[]): Promise<void>;
   /** Takes up to `limit` messages due at `now` (pending, or sending with an expired lease) and leases them. */
   claimOutbox(now: Date, leaseMs: number, limit: number): Promise<OutboxMessage[]>;

@@ -72,6 +72,18 @@ describe('booking a three-way talk over HTTP (embedded calendar, demo counsellor
     assert.ok(events.some((e) => e.subject === 'Trepartssamtale – karriereveiledning' && !e.isCancelled));
     const toKari = await waitFor((s) => s.conversationId === `a:personal-${kari.id}` && json(s.activity).includes('er bekreftet'), from);
     assert.match(json(toKari.activity), /meetup-join/);
+    // An .ics file for a bruker without Teams, behind a signed link.
+    const ics = /"url":"([^"]+\.ics\?sig=[^"]+)"/.exec(json(toKari.activity))?.[1];
+    assert.ok(ics, 'the confirmation offers an .ics file');
+    const res = await fetch(ics);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /text\/calendar/);
+    const body = await res.text();
+    assert.match(body, new RegExp(`DTSTART:${b.start.replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`));
+    assert.match(body, /SUMMARY:Trepartssamtale/);
+    assert.ok(!body.includes('AB'), 'no bruker alias in the file');
+    const forged = await fetch(ics.replace(/sig=[^&]+/, 'sig=forged'));
+    assert.equal(forged.status, 404);
   });
 
   it('two veiledere choosing the same slot at once: one gets it, the other gets fresh suggestions', async () => {

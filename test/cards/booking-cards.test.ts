@@ -44,5 +44,8 @@ describe('Booking cards', () => {
     assert.deepEqual(verbs(bookingCard(booking(), { view: 'veileder' })), ['bookingCancel']);
     assert.deepEqual(verbs(bookingCard(booking({ state: 'foreslatt', proposed: { start: '2026-11-26T12:00:00.000Z', end: '2026-11-26T12:45:00.000Z' } }), { view: 'veileder' })), ['bookingAcceptProposal', 'bookingCancel']);
     assert.deepEqual(verbs(bookingCard(booking({ state: 'avslatt' }), { view: 'veileder' })), ['bookingRetry']);
+    const confirmed = bookingCard(booking({ state: 'bekreftet', event: { id: 'e1' } }), { view: 'veileder', icsUrl: 'https://veiviser.example.no/ics/TS-2026-0001.ics?sig=x' });
+    assertValid(confirmed, 'confirmed with .ics');
+    assert.match(JSON.stringify(confirmed), /\.ics\?sig=x/);
   });
 });
