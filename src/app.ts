@@ -171,6 +171,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       if (config.reminderHours > 0) await tickets.remindUntaken(config.reminderHours);
       await tickets.redactClosed(config.retentionDays);
       await bookings.expireHolds();
+      await bookings.syncWithCalendar();
       await bookings.sendReminders(24);
       worker.kick();
     })().catch((err: Error) => log.error({ event: 'housekeeping_failed', err: err.message }));

@@ -190,6 +190,33 @@ export class BookingService {
     return out;
   }
 
+  /**
+   * Notices what counsellors did in Outlook: a confirmed talk whose event was moved gets the new
+   * time, one whose event was cancelled or deleted is cancelled here; the veileder is told.
+   * Returns the ids changed. (Periodic; Graph change notifications can call it sooner.)
+   */
+  async syncWithCalendar(): Promise<string[]> {
+    const now = this.clock().getTime();
+    const out: string[] = [];
+    for (const b of await this.d.store.listBookings()) {
+      if (b.state !== 'bekreftet' || !b.event || Date.parse(b.end) < now) continue;
+      const ev = await this.d.calendar.getEvent(b.counsellor.mailbox, b.event.id);
+      const system = { id: 'veiviser', name: 'Kalenderen' };
+      try {
+        if (!ev || ev.isCancelled) {
+          await this.change(b, system, 'avlyst', (x) => ({ ...x, state: 'avlyst' }), 'Avlyst eller slettet i rådgiverens kalender.', b.version);
+          out.push(b.id);
+        } else if (ev.start.toISOString() !== b.start || ev.end.toISOString() !== b.end) {
+          await this.change(b, system, 'flyttet', (x) => ({ ...x, start: ev.start.toISOString(), end: ev.end.toISOString(), reminderSentAt: undefined }), 'Flyttet i rådgiverens kalender.', b.version);
+          out.push(b.id);
+        }
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+      }
+    }
+    return out;
+  }
+
   /** Marks confirmed talks starting within 24 hours as reminded (the announcer sends the card). */
   async sendReminders(hoursBefore = 24): Promise<string[]> {
     const now = this.clock().getTime();

@@ -19,7 +19,7 @@ export interface BookingActor { id: string; name: string }
 export interface BookingEvent {
   at: string;
   actor: BookingActor;
-  action: 'forespurt' | 'bekreftet' | 'avslatt' | 'foreslatt' | 'forslag-godtatt' | 'utlopt' | 'avlyst' | 'paminnelse';
+  action: 'forespurt' | 'bekreftet' | 'avslatt' | 'foreslatt' | 'forslag-godtatt' | 'utlopt' | 'avlyst' | 'paminnelse' | 'flyttet';
   note?: string;
 }
 

@@ -285,6 +285,7 @@ export function makeBookingAnnouncer(deps: { clock: () => Date; icsUrl?: (b: Boo
       case 'foreslatt': return [msg(b.veileder.conversationKey, 'veileder', `${b.counsellor.name} foreslår et annet tidspunkt.`)];
       case 'utlopt': return [msg(b.veileder.conversationKey, 'veileder', `${b.counsellor.name} svarte ikke i tide, så tiden er frigitt. Finn nye tider under.`)];
       case 'avlyst': return [e.actor.id === b.veileder.id ? msg(toCounsellor, 'counsellor', `${b.veileder.name} har avlyst trepartssamtalen ${b.id}.`) : msg(b.veileder.conversationKey, 'veileder', `${b.counsellor.name} har avlyst trepartssamtalen ${b.id}.`)];
+      case 'flyttet': return [msg(b.veileder.conversationKey, 'veileder', `${b.counsellor.name} har flyttet trepartssamtalen ${b.id} i kalenderen sin.`)];
       case 'paminnelse': return [msg(b.veileder.conversationKey, 'veileder', `Påminnelse: trepartssamtalen ${b.id} er om mindre enn 24 timer.`)];
       default: return [];
     }

@@ -117,4 +117,19 @@ describe('booking three-way talks (store + embedded calendar)', function () {
     const events = await store.listCalendarEvents(ingrid.mailbox, new Date('2026-11-24T00:00:00Z'), new Date('2026-11-25T00:00:00Z'));
     assert.equal(events.length, 1);
   });
+
+  it('notices a talk moved or cancelled in the counsellor\'s calendar (Outlook)', async () => {
+    const b = await svc.request(req());
+    const ok = await svc.accept({ bookingId: b.id, actor: counsellorActor, expectedVersion: 1 });
+    assert.deepEqual(await svc.syncWithCalendar(), [], 'nothing changed');
+    const moved = new Date('2026-11-25T12:00:00Z');
+    await store.updateCalendarEvent(ingrid.mailbox, ok.event!.id, { start: moved.toISOString(), end: new Date(moved.getTime() + 45 * 60_000).toISOString() });
+    assert.deepEqual(await svc.syncWithCalendar(), [b.id]);
+    const after = await store.getBooking(b.id);
+    assert.equal(after?.start, moved.toISOString());
+    assert.equal(after?.history.at(-1)?.action, 'flyttet');
+    await calendar.cancelEvent(ingrid.mailbox, ok.event!.id, 'Syk');
+    assert.deepEqual(await svc.syncWithCalendar(), [b.id]);
+    assert.equal((await store.getBooking(b.id))?.state, 'avlyst');
+  });
 });
