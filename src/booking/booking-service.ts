@@ -117,13 +117,15 @@ export class BookingService {
     return this.confirm(b, p.actor, 'bekreftet');
   }
 
-  /** The veileder accepts the time the counsellor proposed. */
-  async acceptProposal(p: { bookingId: string; actor: BookingActor; expectedVersion: number }): Promise<Booking> {
+  /** The other side accepts a proposed time (a new request's, or a confirmed talk's move). */
+  async acceptProposal(p: { bookingId: string; actor: BookingActor & { mailbox?: string }; expectedVersion: number }): Promise<Booking> {
     const b = await this.load(p.bookingId);
-    if (b.veileder.id !== p.actor.id) throw new DomainError('forbidden', 'Bare veilederen som ba om samtalen kan godta et nytt tidspunkt.');
     if (b.state !== 'foreslatt' || !b.proposed) throw new DomainError('transition', 'Det er ikke foreslått noe nytt tidspunkt.');
+    const byCounsellor = (b.proposedBy ?? 'counsellor') === 'counsellor';
+    const allowed = byCounsellor ? b.veileder.id === p.actor.id : p.actor.mailbox?.toLowerCase() === b.counsellor.mailbox.toLowerCase();
+    if (!allowed) throw new DomainError('forbidden', byCounsellor ? 'Bare veilederen som ba om samtalen kan godta et nytt tidspunkt.' : 'Bare rådgiveren kan godta tidspunktet veilederen foreslår.');
     if (b.version !== p.expectedVersion) throw new DomainError('stale', 'Forespørselen er endret siden du så den.');
-    const moved: Booking = { ...b, start: b.proposed.start, end: b.proposed.end, proposed: undefined };
+    const moved: Booking = { ...b, start: b.proposed.start, end: b.proposed.end, proposed: undefined, proposedBy: undefined };
     return this.confirm(moved, p.actor, 'forslag-godtatt');
   }
 
@@ -133,6 +135,11 @@ export class BookingService {
       ...(b.veileder.email && b.veilederJoins ? [{ email: b.veileder.email, name: b.veileder.name, type: 'required' as const }] : []),
       ...(b.brukerEmail ? [{ email: b.brukerEmail, type: 'required' as const }] : []),
     ];
+    if (b.event) {
+      // A confirmed talk moved to a new time: the same calendar event, updated.
+      await this.d.calendar.updateEvent(b.counsellor.mailbox, b.event.id, { start: new Date(b.start), end: new Date(b.end) });
+      return this.change(b, actor, action, (x) => ({ ...x, state: 'bekreftet', start: b.start, end: b.end, proposed: undefined, proposedBy: undefined, reminderSentAt: undefined }));
+    }
     // Idempotent: a retry after a crash or a 429 returns the same event (same transactionId).
     const created = await this.d.calendar.createEvent({
       mailbox: b.counsellor.mailbox, subject: text.subject, bodyHtml: text.bodyHtml, start: new Date(b.start), end: new Date(b.end),
@@ -151,14 +158,23 @@ export class BookingService {
     return this.change(b, p.actor, 'avslatt', (x) => ({ ...x, state: 'avslatt', declineReason: reason }), reason, p.expectedVersion);
   }
 
-  /** The counsellor proposes another time; it is held instead, and the veileder may accept it. */
-  async propose(p: { bookingId: string; actor: CounsellorActor; start: Date; end: Date; expectedVersion: number }): Promise<Booking> {
+  /**
+   * Another time: the counsellor may propose one for a new request or a confirmed talk, the
+   * veileder for a confirmed talk (a move). The proposed time is held; the other side accepts it.
+   */
+  async propose(p: { bookingId: string; actor: BookingActor & { mailbox?: string }; start: Date; end: Date; expectedVersion: number }): Promise<Booking> {
     const b = await this.load(p.bookingId);
-    this.mustBeCounsellor(b, p.actor);
-    if (b.state !== 'holdt') throw new DomainError('transition', `Forespørselen er ${b.state}.`);
+    const counsellor = p.actor.mailbox?.toLowerCase() === b.counsellor.mailbox.toLowerCase();
+    const veileder = b.veileder.id === p.actor.id;
+    if (!counsellor && !veileder) throw new DomainError('forbidden', 'Bare veilederen eller rådgiveren kan foreslå et nytt tidspunkt.');
+    const allowedFrom = counsellor ? ['holdt', 'bekreftet'] : ['bekreftet'];
+    if (!allowedFrom.includes(b.state)) throw new DomainError('transition', `Samtalen er ${b.state}.`);
     if (!(p.end > p.start) || p.start <= this.clock()) throw new DomainError('validation', 'Ugyldig tidspunkt.');
     const at = this.clock();
-    return this.change(b, p.actor, 'foreslatt', (x) => ({ ...x, state: 'foreslatt', proposed: { start: p.start.toISOString(), end: p.end.toISOString() }, holdUntil: new Date(at.getTime() + (this.d.holdHours ?? 24) * 3_600_000).toISOString() }), undefined, p.expectedVersion);
+    return this.change(b, p.actor, 'foreslatt', (x) => ({
+      ...x, state: 'foreslatt', proposed: { start: p.start.toISOString(), end: p.end.toISOString() }, proposedBy: counsellor ? 'counsellor' : 'veileder',
+      holdUntil: new Date(at.getTime() + (this.d.holdHours ?? 24) * 3_600_000).toISOString(),
+    }), undefined, p.expectedVersion);
   }
 
   /** Either side cancels; a calendar event is cancelled with a comment (attendees are told). */
@@ -181,7 +197,9 @@ export class BookingService {
     for (const b of await this.d.store.listBookings()) {
       if ((b.state !== 'holdt' && b.state !== 'foreslatt') || Date.parse(b.holdUntil) > now.getTime()) continue;
       try {
-        await this.change(b, { id: 'veiviser', name: 'Veiviser' }, 'utlopt', (x) => ({ ...x, state: 'utlopt' }), undefined, b.version);
+        // A confirmed talk whose move nobody answered keeps its time; a request nobody answered is released.
+        if (b.event) await this.change(b, { id: 'veiviser', name: 'Veiviser' }, 'utlopt', (x) => ({ ...x, state: 'bekreftet', proposed: undefined, proposedBy: undefined }), 'Forslaget om nytt tidspunkt gikk ut; samtalen står ved det opprinnelige tidspunktet.', b.version);
+        else await this.change(b, { id: 'veiviser', name: 'Veiviser' }, 'utlopt', (x) => ({ ...x, state: 'utlopt' }), undefined, b.version);
         out.push(b.id);
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;

@@ -53,6 +53,8 @@ export interface Booking {
   event?: { id: string; joinUrl?: string; webLink?: string };
   declineReason?: string;
   proposed?: { start: string; end: string };
+  /** Who proposed the new time (the other side accepts it). */
+  proposedBy?: 'veileder' | 'counsellor';
   reminderSentAt?: string;
   history: BookingEvent[];
   createdAt: string;

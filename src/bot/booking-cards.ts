@@ -101,7 +101,8 @@ export function bookingCard(b: Booking, p: { view: 'veileder' | 'counsellor'; no
     id: b.id,
     version: b.version,
     canAccept: p.view === 'counsellor' && b.state === 'holdt',
-    canAcceptProposal: p.view === 'veileder' && b.state === 'foreslatt',
+    canAcceptProposal: b.state === 'foreslatt' && ((b.proposedBy ?? 'counsellor') === 'counsellor' ? p.view === 'veileder' : p.view === 'counsellor'),
+    canPropose: (p.view === 'counsellor' && (b.state === 'holdt' || b.state === 'bekreftet')) || (p.view === 'veileder' && b.state === 'bekreftet'),
     canRetry: p.view === 'veileder' && (b.state === 'avslatt' || b.state === 'utlopt'),
     canCancel: open,
   });

@@ -197,11 +197,11 @@ export class BookingEdge {
           const start = DateTime.fromISO(`${date}T${time}`, { zone: ZONE });
           if (!start.isValid) throw new DomainError('validation', 'Ugyldig tidspunkt.');
           const minutes = (Date.parse(b.end) - Date.parse(b.start)) / 60_000;
-          next = await this.d.service.propose({ bookingId: b.id, actor: { ...me, mailbox: mailbox ?? '' }, start: start.toJSDate(), end: start.plus({ minutes }).toJSDate(), expectedVersion: ref.version });
+          next = await this.d.service.propose({ bookingId: b.id, actor: { ...me, mailbox }, start: start.toJSDate(), end: start.plus({ minutes }).toJSDate(), expectedVersion: ref.version });
           break;
         }
         case 'bookingAcceptProposal':
-          next = await this.d.service.acceptProposal({ bookingId: b.id, actor: me, expectedVersion: ref.version });
+          next = await this.d.service.acceptProposal({ bookingId: b.id, actor: { ...me, mailbox }, expectedVersion: ref.version });
           break;
         case 'bookingCancel':
           next = await this.d.service.cancel({ bookingId: b.id, actor: { ...me, mailbox }, comment: typeof data.comment === 'string' ? data.comment : '', expectedVersion: ref.version });
@@ -282,7 +282,9 @@ export function makeBookingAnnouncer(deps: { clock: () => Date; icsUrl?: (b: Boo
       case 'bekreftet':
       case 'forslag-godtatt': return [msg(b.veileder.conversationKey, 'veileder', `Trepartssamtalen ${b.id} er bekreftet.`), msg(toCounsellor, 'counsellor', `Trepartssamtalen ${b.id} er bekreftet og lagt i kalenderen din.`)];
       case 'avslatt': return [msg(b.veileder.conversationKey, 'veileder', `${b.counsellor.name} kan ikke ta samtalen: ${b.declineReason ?? ''}. Finn nye tider under.`)];
-      case 'foreslatt': return [msg(b.veileder.conversationKey, 'veileder', `${b.counsellor.name} foreslår et annet tidspunkt.`)];
+      case 'foreslatt': return b.proposedBy === 'veileder'
+        ? [msg(toCounsellor, 'counsellor', `${b.veileder.name} foreslår å flytte trepartssamtalen ${b.id}.`)]
+        : [msg(b.veileder.conversationKey, 'veileder', `${b.counsellor.name} foreslår et annet tidspunkt.`)];
       case 'utlopt': return [msg(b.veileder.conversationKey, 'veileder', `${b.counsellor.name} svarte ikke i tide, så tiden er frigitt. Finn nye tider under.`)];
       case 'avlyst': return [e.actor.id === b.veileder.id ? msg(toCounsellor, 'counsellor', `${b.veileder.name} har avlyst trepartssamtalen ${b.id}.`) : msg(b.veileder.conversationKey, 'veileder', `${b.counsellor.name} har avlyst trepartssamtalen ${b.id}.`)];
       case 'flyttet': return [msg(b.veileder.conversationKey, 'veileder', `${b.counsellor.name} har flyttet trepartssamtalen ${b.id} i kalenderen sin.`)];

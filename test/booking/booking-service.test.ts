@@ -132,4 +132,25 @@ describe('booking three-way talks (store + embedded calendar)', function () {
     assert.deepEqual(await svc.syncWithCalendar(), [b.id]);
     assert.equal((await store.getBooking(b.id))?.state, 'avlyst');
   });
+
+  it('moves a confirmed talk when the other side accepts the proposed time: the same event, updated', async () => {
+    const b = await svc.request(req());
+    const ok = await svc.accept({ bookingId: b.id, actor: counsellorActor, expectedVersion: 1 });
+    const newStart = new Date('2026-11-26T09:00:00Z');
+    const p = await svc.propose({ bookingId: b.id, actor: kari, start: newStart, end: new Date(newStart.getTime() + 45 * 60_000), expectedVersion: ok.version });
+    assert.equal(p.proposedBy, 'veileder');
+    await assert.rejects(svc.acceptProposal({ bookingId: b.id, actor: kari, expectedVersion: p.version }), (e: DomainError) => e.code === 'forbidden');
+    const moved = await svc.acceptProposal({ bookingId: b.id, actor: counsellorActor, expectedVersion: p.version });
+    assert.equal(moved.state, 'bekreftet');
+    assert.equal(moved.event?.id, ok.event?.id, 'the same calendar event');
+    const ev = await calendar.getEvent(ingrid.mailbox, ok.event!.id);
+    assert.equal(ev?.start.toISOString(), newStart.toISOString());
+    // A move nobody answers expires, and the talk keeps its time.
+    const p2 = await svc.propose({ bookingId: b.id, actor: kari, start: new Date('2026-11-27T09:00:00Z'), end: new Date('2026-11-27T09:45:00Z'), expectedVersion: moved.version });
+    now = new Date(Date.parse(p2.holdUntil) + 60_000);
+    assert.deepEqual(await svc.expireHolds(), [b.id]);
+    const after = await store.getBooking(b.id);
+    assert.equal(after?.state, 'bekreftet');
+    assert.equal(after?.start, newStart.toISOString());
+  });
 });
