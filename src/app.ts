@@ -18,6 +18,7 @@ import { DEMO_COUNSELLORS_FILE, loadCounsellors } from './booking/counsellors.js
 import { seedDemoCalendar } from './calendar/demo-seed.js';
 import { EmbeddedCalendar } from './calendar/embedded-calendar.js';
 import { GraphCalendar } from './calendar/graph-calendar.js';
+import { GraphChangeNotifications } from './calendar/graph-notifications.js';
 import type { Calendar } from './calendar/calendar.js';
 import { Roster } from './bot/roster.js';
 import { makeAnnouncer } from './bot/ticket-announcer.js';
@@ -143,8 +144,8 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   const icsSecret = await store.secret('ics');
   let publicBase = config.publicBaseUrl ?? '';
   const icsUrl = (b: Booking): string => `${publicBase}/ics/${b.id}.ics?sig=${icsSignature(icsSecret, b.id)}`;
-  const icsRoutes = express.Router();
-  icsRoutes.get('/ics/:file', async (req, res) => {
+  const extraRoutes = express.Router();
+  extraRoutes.get('/ics/:file', async (req, res) => {
     const id = /^(TS-\d{4}-\d{4,6})\.ics$/.exec(String(req.params.file))?.[1];
     const sig = typeof req.query.sig === 'string' ? req.query.sig : '';
     const b = id && verifyIcsSignature(icsSecret, id, sig) ? await store.getBooking(id) : undefined;
@@ -158,6 +159,22 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     store, calendar, holdHours: config.booking.holdHours, bufferMinutes: config.booking.bufferMinutes,
     announce: makeBookingAnnouncer({ clock: () => new Date(), icsUrl }),
   });
+  // Graph change notifications (moved/deleted in Outlook) need a public HTTPS address.
+  let notifications: GraphChangeNotifications | undefined;
+  if (calendar instanceof GraphCalendar && config.publicBaseUrl) {
+    notifications = new GraphChangeNotifications({
+      api: calendar, mailboxes: counsellors.map((c) => c.mailbox), notificationUrl: `${config.publicBaseUrl}/api/graph/notifications`,
+      clientState: await store.secret('graph-client-state'), log,
+      onChange: () => void bookings.syncWithCalendar().catch((err: Error) => log.error({ event: 'calendar_sync_failed', err: err.message })),
+    });
+    const hook = notifications;
+    extraRoutes.post('/api/graph/notifications', express.json({ limit: '1mb' }), (req, res) => {
+      const answer = hook.handle(req.query as Record<string, unknown>, req.body);
+      res.status(answer.status);
+      if (answer.contentType) res.type(answer.contentType);
+      res.send(answer.body ?? '');
+    });
+  }
   const bookingEdge = new BookingEdge({
     service: bookings, calendar, store, counsellors, log, trustCounsellorClaims: !config.bot,
     notice: { workingDays: config.booking.noticeWorkingDays, periodWorkingDays: config.booking.periodWorkingDays, bufferMinutes: config.booking.bufferMinutes },
@@ -172,6 +189,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       await tickets.redactClosed(config.retentionDays);
       await bookings.expireHolds();
       await bookings.syncWithCalendar();
+      await notifications?.renew();
       await bookings.sendReminders(24);
       worker.kick();
     })().catch((err: Error) => log.error({ event: 'housekeeping_failed', err: err.message }));
@@ -179,7 +197,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   housekeeping.unref();
   const ticketEdge = new TicketEdge({ tickets, store, roster, log, adminIds: config.adminIds, reopenDays: config.reopenDays, kick: () => worker.kick(), onFaqSaved: () => void rebuild().catch((err: Error) => log.error({ event: 'index_rebuild_failed', err: err.message })) });
   const bot = new VeiviserBot({ faq: () => faq, store, log, allowedTenantIds: config.allowedTenantIds, contactUrl: () => contactUrl, maxMessageLength: config.maxMessageLength, tickets: ticketEdge, booking: bookingEdge });
-  const app = createServer({ adapter, bot, log, isReady: () => Boolean(faq), routes: icsRoutes });
+  const app = createServer({ adapter, bot, log, isReady: () => Boolean(faq), routes: extraRoutes });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
@@ -188,6 +206,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   publicBase ||= url;
+  void notifications?.start();
   log.info({ event: 'listening', url, anonymous: !config.bot });
   return {
     url,
@@ -200,6 +219,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     async close() {
       if (timer) clearInterval(timer);
       clearInterval(housekeeping);
+      notifications?.stop();
       await worker.stop();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -466,6 +466,21 @@ export class GraphCalendar implements Calendar {
     return { daysOfWeek: [...new Set(days)].sort((a, b) => a - b), startTime, endTime, timeZone };
   }
 
+  /**
+   * Subscribes to change notifications for a mailbox's events (moved, changed, deleted in
+   * Outlook). Graph first calls `notificationUrl` with a validationToken, which must be echoed.
+   */
+  subscribeToEvents(mailbox: string, notificationUrl: string, clientState: string, expires: Date): Promise<{ id: string; expirationDateTime: string }> {
+    return this.call('subscribe', mailbox, (api) =>
+      api('/subscriptions').post({ changeType: 'updated,deleted', notificationUrl, resource: `/users/${mailbox}/events`, expirationDateTime: expires.toISOString(), clientState }),
+    );
+  }
+
+  /** Extends a subscription (event subscriptions live at most about three days). */
+  async renewSubscription(mailbox: string, id: string, expires: Date): Promise<void> {
+    await this.call('renew-subscription', mailbox, (api) => api(`/subscriptions/${encodeURIComponent(id)}`).patch({ expirationDateTime: expires.toISOString() }));
+  }
+
   /** One Graph call: per-mailbox concurrency, a time budget, the UTC preference, and errors as CalendarError. */
   private call<T>(op: string, mailbox: string, run: (api: (path: string) => ReturnType<Client['api']>) => Promise<T>): Promise<T> {
     const key = mailbox.toLowerCase();

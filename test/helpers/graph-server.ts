@@ -177,7 +177,15 @@ export const getScheduleSchema = z
       .optional(),
   })
   .strict();
-export const cancelSchema = z.object({ comment: z.string().optional() }).strict();
+export const subscriptionSchema = z.strictObject({
+  changeType: z.string().regex(/^(created|updated|deleted)(,(created|updated|deleted))*$/),
+  notificationUrl: z.string().url(),
+  resource: z.string().regex(/^\/?users\/[^/]+\/events$/i),
+  expirationDateTime: z.iso.datetime({ offset: true }),
+  clientState: z.string().max(128).optional(),
+});
+const subscriptionPatchSchema = z.strictObject({ expirationDateTime: z.iso.datetime({ offset: true }) });
+const cancelSchema = z.object({ comment: z.string().optional() }).strict();
 
 // Compile-time: what the runtime schemas let through is a Graph `event` by Graph's own types.
 const _eventFitsGraph = (v: z.output<typeof eventCreateSchema>): MG.Event => v;
@@ -384,7 +392,7 @@ export class GraphServer {
 
       const fault = this.takeFault(record);
       if (fault && !fault.afterCommit) throw this.faultError(fault);
-      const answer = this.route(record, segments, req.headers);
+      const answer = await this.route(record, segments, req.headers);
       if (fault) throw this.faultError(fault);
       send(answer.status, answer.body);
     } catch (err) {
@@ -408,8 +416,9 @@ export class GraphServer {
     return new HttpError(f.status, code, message, headers);
   }
 
-  private route(r: RecordedRequest, seg: string[], headers: IncomingHttpHeaders): { status: number; body?: unknown } {
+  private route(r: RecordedRequest, seg: string[], headers: IncomingHttpHeaders): { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }> {
     const zone = this.answerInZone ?? preferredZone(headers);
+    if (seg[0] === 'v1.0' && seg[1] === 'subscriptions') return this.subscriptionRoute(r, seg.slice(2));
     // seg: v1.0 users {mailbox} …
     if (seg[0] !== 'v1.0' || seg[1] !== 'users' || !seg[2]) throw new HttpError(400, 'BadRequest', `Resource not found for the segment '${seg[1] ?? ''}'.`);
     const mailbox = seg[2].toLowerCase();
@@ -435,6 +444,44 @@ export class GraphServer {
       return { status: 202 };
     }
     throw new HttpError(400, 'BadRequest', 'Unsupported request.');
+  }
+
+  /** Change-notification subscriptions, as Graph keeps them. */
+  readonly subscriptions = new Map<string, { id: string; resource: string; notificationUrl: string; clientState?: string; expirationDateTime: string; changeType: string }>();
+  private subscriptionRoute(r: RecordedRequest, rest: string[]): { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }> {
+    if (r.method === 'POST' && rest.length === 0) {
+      const body = validate(subscriptionSchema, r.body);
+      const id = `sub-${this.subscriptions.size + 1}`;
+      // Graph validates the notification URL before it creates the subscription: it must echo the token within 10 s.
+      const token = `validation-${id}`;
+      return (async () => {
+        const res = await fetch(`${body.notificationUrl}${body.notificationUrl.includes('?') ? '&' : '?'}validationToken=${encodeURIComponent(token)}`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+        const text = await res.text();
+        if (res.status !== 200 || text !== token || !(res.headers.get('content-type') ?? '').startsWith('text/plain')) throw new HttpError(400, 'ValidationError', 'Subscription validation request failed. Response must exactly match validationToken query parameter.');
+        const sub = { id, resource: body.resource, notificationUrl: body.notificationUrl, clientState: body.clientState, expirationDateTime: body.expirationDateTime, changeType: body.changeType };
+        this.subscriptions.set(id, sub);
+        return { status: 201, body: sub };
+      })();
+    }
+    const sub = rest[0] ? this.subscriptions.get(rest[0]) : undefined;
+    if (!sub) throw new HttpError(404, 'ResourceNotFound', 'The object was not found.');
+    if (r.method === 'PATCH' && rest.length === 1) {
+      sub.expirationDateTime = validate(subscriptionPatchSchema, r.body).expirationDateTime;
+      return { status: 200, body: sub };
+    }
+    throw new HttpError(400, 'BadRequest', 'Unsupported request.');
+  }
+
+  /** Sends Graph's change notification for an event to every subscription on its mailbox (as Outlook would after a change). */
+  async notify(mailbox: string, eventId: string, changeType: 'updated' | 'deleted', clientStateOverride?: string): Promise<number[]> {
+    const statuses: number[] = [];
+    for (const sub of this.subscriptions.values()) {
+      if (sub.resource.toLowerCase() !== `/users/${mailbox.toLowerCase()}/events`) continue;
+      const value = [{ subscriptionId: sub.id, clientState: clientStateOverride ?? sub.clientState, changeType, resource: `Users/${mailbox}/Events/${eventId}`, resourceData: { '@odata.type': '#Microsoft.Graph.Event', id: eventId }, subscriptionExpirationDateTime: sub.expirationDateTime, tenantId: 'tenant-test' }];
+      const res = await fetch(sub.notificationUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value }) });
+      statuses.push(res.status);
+    }
+    return statuses;
   }
 
   private getSchedule(body: z.output<typeof getScheduleSchema>, zone: string): { value: MG.ScheduleInformation[] } {
