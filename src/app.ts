@@ -44,6 +44,8 @@ export interface App {
   siteUrl: string;
   faq: () => FaqService | undefined;
   store: LowdbStore;
+  /** The booking rules (housekeeping runs them on a timer; tests may run them at once). */
+  bookings: BookingService;
   demoSite?: DemoSite;
   /** Resolves when the first index is built (after the first crawl when the store was empty). */
   ready: Promise<void>;
@@ -52,7 +54,12 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function startApp(config: Config, log: Logger): Promise<App> {
+/** Parts a caller may supply instead of the ones the config describes (tests: a Graph adapter on a loopback wire server). */
+export interface AppOverrides {
+  calendar?: Calendar;
+}
+
+export async function startApp(config: Config, log: Logger, overrides: AppOverrides = {}): Promise<App> {
   const store = await LowdbStore.open(config.dataDir);
   const analyzer = new Analyzer(loadLexicon(config.lexiconFile));
   const thresholds = loadThresholds(config.thresholdsFile);
@@ -135,7 +142,8 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   // Booking: the counsellors' calendars in Graph, or the embedded calendar seeded with demo appointments.
   const counsellors = await loadCounsellors(config.counsellorsFile ?? DEMO_COUNSELLORS_FILE);
   let calendar: Calendar;
-  if (config.graph) calendar = new GraphCalendar({ ...config.graph, logger: log });
+  if (overrides.calendar) calendar = overrides.calendar;
+  else if (config.graph) calendar = new GraphCalendar({ ...config.graph, logger: log });
   else {
     calendar = new EmbeddedCalendar(store);
     if (!config.counsellorsFile) await seedDemoCalendar(store, counsellors, new Date());
@@ -213,6 +221,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     siteUrl,
     faq: () => faq,
     store,
+    bookings,
     demoSite,
     ready,
     recrawl,

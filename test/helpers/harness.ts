@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { startApp, type App } from '../../src/app.js';
+import { startApp, type App, type AppOverrides } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 
@@ -32,7 +32,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'veiviser-test-'));
   const sent: Sent[] = [];
   const roster: FakeMember[] = [];
@@ -81,7 +81,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     NODE_ENV: 'test', PORT: '0', VEIVISER_DATA_DIR: dataDir, DEMO_SITE_PORT: '0', CRAWL_DELAY_MS: '0',
     FAQ_RECRAWL_INTERVAL_MINUTES: '0', LOG_LEVEL: 'info', OUTBOX_POLL_MS: '50', ...env,
   });
-  const app = await startApp(config, createLogger('info', logStream));
+  const app = await startApp(config, createLogger('info', logStream), overrides);
   await app.ready;
   const h: Harness = {
     app,
@@ -105,7 +105,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     },
     async restartApp() {
       await h.app.close();
-      h.app = await startApp(config, createLogger('info', logStream));
+      h.app = await startApp(config, createLogger('info', logStream), overrides);
       await h.app.ready;
     },
     async close() {
