@@ -188,6 +188,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     notice: { workingDays: config.booking.noticeWorkingDays, periodWorkingDays: config.booking.periodWorkingDays, bufferMinutes: config.booking.bufferMinutes },
     kick: () => worker.kick(),
     icsUrl,
+    veilederCalendarTenants: config.veilederCalendarTenantIds,
   });
 
   // Reminders and retention: every 10 minutes (unref'd; the work is idempotent).

@@ -45,6 +45,7 @@ const Env = z.object({
   BOOKING_NOTICE_WORKING_DAYS: intIn(0, 30, 1),
   BOOKING_PERIOD_WORKING_DAYS: intIn(1, 60, 10),
   PUBLIC_BASE_URL: url,
+  VEILEDER_CALENDAR_TENANT_IDS: optionalString,
 });
 
 /** Every environment variable Veiviser reads (all are documented in .env.example). */
@@ -89,6 +90,8 @@ export interface Config {
   booking: { holdHours: number; bufferMinutes: number; noticeWorkingDays: number; periodWorkingDays: number };
   /** The app's public HTTPS address (for links such as .ics files); default: where it listens. */
   publicBaseUrl?: string;
+  /** Tenants whose veiledere's calendars the app may read (usually only the county's own). */
+  veilederCalendarTenantIds: string[];
 }
 
 export class ConfigError extends Error {
@@ -152,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graph: e.GRAPH_TENANT_ID && e.GRAPH_CLIENT_ID && e.GRAPH_CLIENT_SECRET ? { tenantId: e.GRAPH_TENANT_ID, clientId: e.GRAPH_CLIENT_ID, clientSecret: e.GRAPH_CLIENT_SECRET } : undefined,
     counsellorsFile: e.COUNSELLORS_FILE ? resolve(e.COUNSELLORS_FILE) : undefined,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/$/, ''),
+    veilederCalendarTenantIds: (e.VEILEDER_CALENDAR_TENANT_IDS ?? '').split(',').map((x) => x.trim()).filter(Boolean),
     booking: { holdHours: e.BOOKING_HOLD_HOURS, bufferMinutes: e.BOOKING_BUFFER_MINUTES, noticeWorkingDays: e.BOOKING_NOTICE_WORKING_DAYS, periodWorkingDays: e.BOOKING_PERIOD_WORKING_DAYS },
   };
 }

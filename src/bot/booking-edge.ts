@@ -36,6 +36,8 @@ export interface BookingEdgeDeps {
   kick?: () => void;
   /** A signed link to the talk's .ics file (for a bruker without Teams). */
   icsUrl?: (b: Booking) => string;
+  /** Tenants whose veiledere's calendars the app may read (their free/busy then counts too). */
+  veilederCalendarTenants?: string[];
 }
 
 const opt = <T extends z.ZodTypeAny>(s: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional());
@@ -89,12 +91,12 @@ export class BookingEdge {
         case 'bookingFind': {
           const parsed = Draft.safeParse(data);
           if (!parsed.success) return { card: bookingFormCard({ regions: this.regions(), error: 'Sjekk feltene: initialer (høyst 12 tegn), form og tema må fylles inn; e-post må være gyldig.' }) };
-          return { card: await this.suggest(parsed.data, []) };
+          return { card: await this.suggest(parsed.data, [], undefined, await this.readableVeilederMailbox(ctx)) };
         }
         case 'bookingMore': {
           const draft = Draft.parse(JSON.parse(String(data.draft ?? '{}')));
           const shown = Shown.parse(JSON.parse(String(data.shown ?? '[]')));
-          return { card: await this.suggest(draft, shown) };
+          return { card: await this.suggest(draft, shown, undefined, await this.readableVeilederMailbox(ctx)) };
         }
         case 'bookingRequest':
           return await this.request(ctx, data);
@@ -116,12 +118,15 @@ export class BookingEdge {
   }
 
   /** Free slots for a draft, from the counsellors who serve its region, format and topic. */
-  private async suggest(draft: BookingDraft, shown: { mailbox: string; start: string }[], notice?: string): Promise<Record<string, unknown>> {
+  private async suggest(draft: BookingDraft, shown: { mailbox: string; start: string }[], notice?: string, veilederMailbox?: string): Promise<Record<string, unknown>> {
     const now = this.clock();
     const fits = matchCounsellors(this.d.counsellors, { region: draft.region, format: draft.format, topic: draft.topic as Topic, language: draft.interpreterLanguage });
     const from = now;
     const to = DateTime.fromJSDate(now, { zone: ZONE }).plus({ days: Math.ceil(this.d.notice.periodWorkingDays * 1.6) + 7 }).toJSDate();
-    const schedules = fits.length ? await this.d.calendar.getSchedules(fits.map((c) => c.mailbox), from, to) : [];
+    const mailboxes = [...fits.map((c) => c.mailbox), ...(veilederMailbox ? [veilederMailbox] : [])];
+    const schedules = fits.length ? await this.d.calendar.getSchedules(mailboxes, from, to) : [];
+    // The veileder's own busy time counts only where the app may read the veileder's calendar.
+    const veilederBusy = veilederMailbox ? schedules.find((x) => x.mailbox.toLowerCase() === veilederMailbox.toLowerCase() && !x.error)?.busy ?? [] : [];
     const bookings = (await this.d.store.listBookings()).filter((b) => ACTIVE_BOOKING_STATES.includes(b.state));
     const slots: Slot[] = findSlots(
       fits
@@ -133,7 +138,7 @@ export class BookingEdge {
             const k = weekKey(DateTime.fromISO(b.start, { zone: ZONE }));
             perWeek[k] = (perWeek[k] ?? 0) + 1;
           }
-          return { mailbox: c.mailbox, name: c.name, workingHours: { days: c.workingHours.days, start: c.workingHours.start, end: c.workingHours.end }, busy: sched?.busy ?? [], bookedPerWeek: perWeek, maxPerWeek: c.maxTalksPerWeek };
+          return { mailbox: c.mailbox, name: c.name, workingHours: { days: c.workingHours.days, start: c.workingHours.start, end: c.workingHours.end }, busy: [...(sched?.busy ?? []), ...veilederBusy], bookedPerWeek: perWeek, maxPerWeek: c.maxTalksPerWeek };
         })
         .filter((x): x is NonNullable<typeof x> => Boolean(x)),
       {
@@ -158,7 +163,7 @@ export class BookingEdge {
     await this.d.store.saveConversation({ ...known, key, reference: JSON.parse(JSON.stringify({ ...ref, activityId: undefined })), updatedAt: this.clock().toISOString() });
     try {
       const b = await this.d.service.request({
-        veileder: { id: actorId(ctx), name: ctx.activity.from?.name ?? 'Veileder', conversationKey: key },
+        veileder: { id: actorId(ctx), name: ctx.activity.from?.name ?? 'Veileder', conversationKey: key, email: await this.emailOf(ctx) },
         counsellor: { mailbox: counsellor.mailbox, name: counsellor.name },
         start: new Date(slot.start), end: new Date(slot.end), format: draft.format, place, topic: draft.topic,
         interpreterLanguage: draft.interpreterLanguage, veilederJoins: draft.veilederJoins, brukerAlias: draft.brukerAlias, brukerEmail: draft.brukerEmail,
@@ -223,6 +228,25 @@ export class BookingEdge {
       }
       throw err;
     }
+  }
+
+  /** The acting user's e-mail from the Teams roster (the veileder is invited by e-mail), if Teams tells it. */
+  private async emailOf(ctx: TurnContext): Promise<string | undefined> {
+    try {
+      const m = await TeamsInfo.getMember(ctx, ctx.activity.from.id);
+      const mail = (m.email ?? m.userPrincipalName ?? '').trim().toLowerCase();
+      return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(mail) ? mail : undefined;
+    } catch (err) {
+      this.d.log.info({ event: 'veileder_email_unavailable', err: (err as Error).message });
+      return undefined;
+    }
+  }
+
+  /** The veileder's mailbox when the app may read calendars in the veileder's tenant (config). */
+  private async readableVeilederMailbox(ctx: TurnContext): Promise<string | undefined> {
+    const tenant = (ctx.activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? ctx.activity.conversation?.tenantId;
+    if (!tenant || !(this.d.veilederCalendarTenants ?? []).includes(tenant)) return undefined;
+    return this.emailOf(ctx);
   }
 
   /** The directory mailbox this Teams user is linked to, if any. */

@@ -19,7 +19,8 @@ describe('booking over HTTP against Microsoft Graph (loopback wire server)', fun
       graph.setWorkingHours(c.mailbox, { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], startTime: '08:00:00.0000000', endTime: '16:00:00.0000000', timeZone: { name: 'W. Europe Standard Time' } });
     }
     const calendar = new GraphCalendar({ authProvider: { getAccessToken: async () => 'graph-test-token' }, baseUrl: graph.baseUrl, retryDelaySeconds: 1 });
-    h = await startHarness({ ALLOWED_TENANT_IDS: 'tenant-fjordvik' }, { calendar });
+    h = await startHarness({ ALLOWED_TENANT_IDS: 'tenant-fjordvik', VEILEDER_CALENDAR_TENANT_IDS: 'tenant-fjordvik' }, { calendar });
+    h.roster.push({ ...kari, email: 'kari.veileder@fjordvik.example.no' });
   });
   after(async () => {
     await h?.close();
@@ -41,10 +42,16 @@ describe('booking over HTTP against Microsoft Graph (loopback wire server)', fun
   }
 
   it('suggests slots from Graph free/busy, and accepting creates one Teams meeting even when Graph first answers 429', async () => {
+    // The veileder is in a tenant whose calendars the app may read: her busy days are avoided.
+    const { firstBookableDay } = await import('../../src/booking/slot-finder.js');
+    const first = firstBookableDay(new Date(), 1);
+    const blocked = [first, first.plus({ days: 1 })].map((d) => d.toISODate());
+    for (const d of [first, first.plus({ days: 1 })]) graph.seedBusy('kari.veileder@fjordvik.example.no', d.set({ hour: 0 }).toJSDate(), d.set({ hour: 23, minute: 59 }).toJSDate(), 'busy');
     const find = await invoke(kari, 'bookingFind', { brukerAlias: 'CD', region: 'Nordfjord', format: 'teams', topic: 'karriereveiledning', duration: 45, timeOfDay: 'any', veilederJoins: 'true' });
     const slots = ((value(find).value as { actions: Action[] }).actions ?? []).filter((a) => a.verb === 'bookingRequest');
     assert.ok(slots.length >= 3, `${slots.length} slots`);
     assert.ok(graph.requestsTo('POST', /getSchedule$/i).length > 0, 'free/busy came from getSchedule');
+    assert.ok(slots.every((a) => !blocked.includes(new Date(String(a.data?.start)).toLocaleDateString('sv-SE', { timeZone: 'Europe/Oslo' }))), 'no slot when the veileder is busy');
 
     const slot = slots[0];
     const name = String(slot.title).split(' – ')[1];

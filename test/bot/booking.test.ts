@@ -12,6 +12,7 @@ describe('booking a three-way talk over HTTP (embedded calendar, demo counsellor
   let h: Harness;
   before(async () => {
     h = await startHarness({ ALLOWED_TENANT_IDS: 'tenant-fjordvik' });
+    h.roster.push({ ...kari, email: 'kari.veileder@nav.example.no' });
   });
   after(async () => h?.close());
 
@@ -69,7 +70,9 @@ describe('booking a three-way talk over HTTP (embedded calendar, demo counsellor
     const done = await h.app.store.getBooking(b.id);
     assert.equal(done?.state, 'bekreftet');
     const events = await h.app.store.listCalendarEvents(b.counsellor.mailbox, new Date(b.start), new Date(b.end));
-    assert.ok(events.some((e) => e.subject === 'Trepartssamtale – karriereveiledning' && !e.isCancelled));
+    const event = events.find((e) => e.subject === 'Trepartssamtale – karriereveiledning' && !e.isCancelled);
+    assert.ok(event);
+    assert.deepEqual(event.attendees.map((a) => a.email), ['kari.veileder@nav.example.no'], 'the veileder is invited by e-mail');
     const toKari = await waitFor((s) => s.conversationId === `a:personal-${kari.id}` && json(s.activity).includes('er bekreftet'), from);
     assert.match(json(toKari.activity), /meetup-join/);
     // An .ics file for a bruker without Teams, behind a signed link.

@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 
 export interface Sent { conversationId: string; activity: Record<string, unknown>; method: string; activityId?: string }
-export interface FakeMember { id: string; name: string; aadObjectId: string; userRole?: string }
+export interface FakeMember { id: string; name: string; aadObjectId: string; userRole?: string; email?: string }
 
 export interface Harness {
   app: App;
