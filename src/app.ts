@@ -57,6 +57,8 @@ export interface App {
 /** Parts a caller may supply instead of the ones the config describes (tests: a Graph adapter on a loopback wire server). */
 export interface AppOverrides {
   calendar?: Calendar;
+  /** The booking flow's clock (tests: reminders and holds at a chosen time). */
+  clock?: () => Date;
 }
 
 export async function startApp(config: Config, log: Logger, overrides: AppOverrides = {}): Promise<App> {
@@ -163,9 +165,10 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     }
     res.type('text/calendar; charset=utf-8').set('content-disposition', `attachment; filename="${b.id}.ics"`).send(bookingIcs(b, new Date()));
   });
+  const clock = overrides.clock ?? (() => new Date());
   const bookings = new BookingService({
-    store, calendar, holdHours: config.booking.holdHours, bufferMinutes: config.booking.bufferMinutes,
-    announce: makeBookingAnnouncer({ clock: () => new Date(), icsUrl }),
+    store, calendar, clock, holdHours: config.booking.holdHours, bufferMinutes: config.booking.bufferMinutes,
+    announce: makeBookingAnnouncer({ icsUrl }),
   });
   // Graph change notifications (moved/deleted in Outlook) need a public HTTPS address.
   let notifications: GraphChangeNotifications | undefined;
@@ -187,6 +190,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     service: bookings, calendar, store, counsellors, log, trustCounsellorClaims: !config.bot,
     notice: { workingDays: config.booking.noticeWorkingDays, periodWorkingDays: config.booking.periodWorkingDays, bufferMinutes: config.booking.bufferMinutes },
     kick: () => worker.kick(),
+    clock,
     icsUrl,
     veilederCalendarTenants: config.veilederCalendarTenantIds,
   });

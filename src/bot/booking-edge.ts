@@ -293,9 +293,10 @@ export class BookingEdge {
 }
 
 /** Outbox messages for a booking change: who is told what. */
-export function makeBookingAnnouncer(deps: { clock: () => Date; icsUrl?: (b: Booking) => string }) {
+export function makeBookingAnnouncer(deps: { icsUrl?: (b: Booking) => string }) {
   return (b: Booking, e: BookingEvent): OutboxMessage[] => {
-    const at = deps.clock().toISOString();
+    // The outbox runs on the wall clock, whatever clock the booking rules are given.
+    const at = new Date().toISOString();
     const msg = (conversationKey: string, view: 'veileder' | 'counsellor', text: string): OutboxMessage => ({
       id: randomUUID(), createdAt: at, kind: 'post', conversationKey, status: 'pending', attempts: 0, nextAttemptAt: at,
       activity: { type: 'message', text, attachments: [card(bookingCard(b, { view, icsUrl: deps.icsUrl?.(b) }))] },

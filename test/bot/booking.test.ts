@@ -10,8 +10,9 @@ type Action = { type: string; verb?: string; title?: string; data?: Record<strin
 describe('booking a three-way talk over HTTP (embedded calendar, demo counsellors)', function () {
   this.timeout(60_000);
   let h: Harness;
+  let now: Date | undefined; // undefined = the real time
   before(async () => {
-    h = await startHarness({ ALLOWED_TENANT_IDS: 'tenant-fjordvik' });
+    h = await startHarness({ ALLOWED_TENANT_IDS: 'tenant-fjordvik' }, { clock: () => now ?? new Date() });
     h.roster.push({ ...kari, email: 'kari.veileder@nav.example.no' });
   });
   after(async () => h?.close());
@@ -118,5 +119,19 @@ describe('booking a three-way talk over HTTP (embedded calendar, demo counsellor
   it('refuses an identity number or a full name as the bruker alias', async () => {
     const r = await invoke(kari, 'bookingFind', { ...draft, brukerAlias: 'Anne Marie Berg' });
     assert.match(json(value(r).value), /initialer/);
+  });
+
+  it('sends the veileder a reminder 24 hours before a confirmed talk, once', async () => {
+    const b = (await h.app.store.listBookings()).find((x) => x.state === 'bekreftet');
+    assert.ok(b);
+    now = new Date(Date.parse(b.start) - 25 * 3_600_000);
+    assert.deepEqual(await h.app.bookings.sendReminders(24), []);
+    now = new Date(Date.parse(b.start) - 23 * 3_600_000);
+    const from = h.sent.length;
+    assert.deepEqual(await h.app.bookings.sendReminders(24), [b.id]);
+    const reminder = await waitFor((s) => s.conversationId === `a:personal-${kari.id}` && json(s.activity).includes('Påminnelse'), from);
+    assert.match(json(reminder.activity), new RegExp(b.id));
+    assert.deepEqual(await h.app.bookings.sendReminders(24), [], 'once');
+    now = undefined;
   });
 });
