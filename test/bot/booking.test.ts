@@ -134,4 +134,56 @@ describe('booking a three-way talk over HTTP (embedded calendar, demo counsellor
     assert.deepEqual(await h.app.bookings.sendReminders(24), [], 'once');
     now = undefined;
   });
+
+  async function freshSlot(): Promise<{ action: Action; counsellor: typeof kari }> {
+    const r = await invoke(kari, 'bookingFind', { ...draft, brukerAlias: 'EF' });
+    const action = ((value(r).value as { actions: Action[] }).actions).find((a) => a.verb === 'bookingRequest');
+    assert.ok(action, 'a free slot');
+    const name = String(action.title).split(' – ')[1];
+    const counsellor = { id: `29:user-${name.replace(/\W/g, '')}`, name, aadObjectId: `aad-${name.replace(/\W/g, '')}` };
+    const f0 = h.sent.length;
+    await h.post(teamsActivity(h, { ...personal(counsellor), text: `jeg er rådgiver ${name}` }));
+    await waitFor((x) => x.conversationId === `a:personal-${counsellor.id}` && String(x.activity.text).includes('registrert'), f0);
+    return { action, counsellor };
+  }
+
+  it('the counsellor proposes another time; the veileder accepts it; the talk is booked at that time', async () => {
+    const { action, counsellor } = await freshSlot();
+    await invoke(kari, 'bookingRequest', action.data!);
+    const b = (await h.app.store.listBookings()).at(-1)!;
+    const from = h.sent.length;
+    const p = await invoke(counsellor, 'bookingPropose', { bookingId: b.id, version: b.version, proposeDate: '2027-01-12', proposeTime: '10:30' });
+    assert.match(json(value(p).value), /foreslår et annet tidspunkt/);
+    const told = await waitFor((x) => x.conversationId === `a:personal-${kari.id}` && json(x.activity).includes('bookingAcceptProposal'), from);
+    assert.ok(told);
+    const proposed = (await h.app.store.getBooking(b.id))!;
+    const ok = await invoke(kari, 'bookingAcceptProposal', { bookingId: b.id, version: proposed.version });
+    assert.match(json(value(ok).value), /Bekreftet/);
+    const done = (await h.app.store.getBooking(b.id))!;
+    assert.equal(done.start, '2027-01-12T09:30:00.000Z', '10:30 in Oslo in winter');
+  });
+
+  it('cancelling from the veileder cancels the calendar event and tells the counsellor', async () => {
+    const b = (await h.app.store.listBookings()).filter((x) => x.state === 'bekreftet').at(-1)!;
+    const from = h.sent.length;
+    const c = await invoke(kari, 'bookingCancel', { bookingId: b.id, version: b.version, comment: 'Bruker har fått jobb.' });
+    assert.match(json(value(c).value), /Avlyst/);
+    const ev = await h.app.store.getCalendarEvent(b.counsellor.mailbox, b.event!.id);
+    assert.equal(ev?.isCancelled, true);
+    await waitFor((x) => x.conversationId !== `a:personal-${kari.id}` && json(x.activity).includes('har avlyst'), from);
+  });
+
+  it('a hold nobody answers expires; the veileder is told and can find new times', async () => {
+    const { action } = await freshSlot();
+    await invoke(kari, 'bookingRequest', action.data!);
+    const b = (await h.app.store.listBookings()).at(-1)!;
+    now = new Date(Date.parse(b.holdUntil) + 60_000);
+    const from = h.sent.length;
+    assert.deepEqual(await h.app.bookings.expireHolds(), [b.id]);
+    const told = await waitFor((x) => x.conversationId === `a:personal-${kari.id}` && json(x.activity).includes('svarte ikke i tide'), from);
+    assert.match(json(told.activity), /bookingRetry/);
+    now = undefined;
+    const retry = await invoke(kari, 'bookingRetry', { bookingId: b.id });
+    assert.ok(((value(retry).value as { actions: Action[] }).actions).some((a) => a.verb === 'bookingRequest'), 'fresh suggestions');
+  });
 });
