@@ -125,6 +125,7 @@ export const nbTickets = {
     send: 'Send',
     withdraw: 'Trekk saken',
     resolve: 'Løst, takk',
+    book: 'Bestill trepartssamtale',
     reopen: 'Trenger mer hjelp',
     reopenLabel: 'Hva trenger du mer hjelp med?',
   },

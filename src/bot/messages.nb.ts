@@ -30,6 +30,7 @@ export const nb = {
     helpful: 'Nyttig',
     notHelpful: 'Ikke nyttig',
     readMore: 'Les mer',
+    book: 'Bestill trepartssamtale',
     thanks: 'Takk for tilbakemeldingen!',
     nextStep: 'Takk – beklager at svaret ikke hjalp. Du kan sende saken til utdanningsteamet (skriv «spør teamet»), eller kontakte fylkets servicetorg.',
     contactTitle: 'Kontakt servicetorget',

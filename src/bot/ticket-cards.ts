@@ -251,7 +251,7 @@ export function ticketCard(t: Ticket, p: { view: 'team' | 'base'; now: Date; mem
   return card;
 }
 
-export type VeilederAction = 'addInfo' | 'withdraw' | 'resolve' | 'reopen';
+export type VeilederAction = 'addInfo' | 'withdraw' | 'resolve' | 'reopen' | 'book';
 
 /** The actions the requesting veileder may take in the ticket's state. */
 export function veilederActions(t: Ticket, canReopen: boolean): Set<VeilederAction> {
@@ -261,8 +261,9 @@ export function veilederActions(t: Ticket, canReopen: boolean): Set<VeilederActi
     ny: ['addInfo', 'withdraw'],
     tatt: ['addInfo', 'withdraw'],
     venter: ['withdraw'],
-    besvart: ['resolve', ...(reopen ? (['reopen'] as const) : [])],
-    lukket: reopen ? ['reopen'] : [],
+    // Once answered, a three-way talk is often the next step (the answer is general).
+    besvart: ['resolve', 'book', ...(reopen ? (['reopen'] as const) : [])],
+    lukket: reopen ? ['book', 'reopen'] : ['book'],
     trukket: [],
   };
   return new Set(byState[t.state]);
@@ -289,7 +290,7 @@ export function veilederTicketCard(t: Ticket, p: { now: Date; notice?: string; c
     facts,
     pendingLabel: t.pendingQuestion ? m.veileder.pendingQuestion(t.pendingQuestion.by.name, longTime(t.pendingQuestion.at, now)) : '',
     answerLabel,
-    can: Object.fromEntries(['addInfo', 'withdraw', 'resolve', 'reopen'].map((a) => [a, actions.has(a as VeilederAction)])),
+    can: Object.fromEntries(['addInfo', 'withdraw', 'resolve', 'reopen', 'book'].map((a) => [a, actions.has(a as VeilederAction)])),
   });
 }
 

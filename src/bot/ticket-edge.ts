@@ -81,7 +81,8 @@ export class TicketEdge {
       await this.answerFromThread(ctx, text.replace(/^\s*svar\s*:?\s*/i, ''));
       return true;
     }
-    if (/^agenda$/.test(t)) {
+    // The agenda lists open tickets and owners: only in the team's channel, never to a veileder in personal chat.
+    if (/^agenda$/.test(t) && type === 'channel') {
       await ctx.sendActivity({ text: await this.agenda(), textFormat: 'markdown' });
       return true;
     }

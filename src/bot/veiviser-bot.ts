@@ -201,6 +201,8 @@ export class VeiviserBot extends TeamsActivityHandler {
       contactUrl: this.o.contactUrl(),
       url: doc.url,
       canEscalate: Boolean(this.o.tickets),
+      canBook: Boolean(this.o.booking),
+      bookTitle: nb.answer.book,
       escalateTitle: nb.escalate.toTeam,
       questionId,
       sectionId: doc.id,

@@ -9,7 +9,7 @@ const sample: Record<string, Record<string, unknown>> = {
     heading: 'Hvem kan bli praksiskandidat?', source: nb.answer.source('Praksiskandidat'), excerpt: 'Du må ha allsidig praksis. Praksistiden er 25 % lengre enn læretiden.',
     updated: nb.answer.updated('14. august 2026'), general: nb.answer.general, helpfulTitle: 'Nyttig', notHelpfulTitle: 'Ikke nyttig', readMoreTitle: 'Les mer',
     thanks: nb.answer.thanks, nextStep: nb.answer.nextStep, contactTitle: 'Kontakt', contactUrl: 'https://fylke.example.no/kontakt',
-    url: 'https://fylke.example.no/praksiskandidat#hvem', questionId: 'q1', sectionId: 's1', feedback: 'none', canEscalate: true, escalateTitle: 'Send til utdanningsteamet',
+    url: 'https://fylke.example.no/praksiskandidat#hvem', questionId: 'q1', sectionId: 's1', feedback: 'none', canEscalate: true, escalateTitle: 'Send til utdanningsteamet', canBook: true, bookTitle: 'Bestill trepartssamtale',
   },
   clarify: { ...nb.clarify, noneTitle: 'Ingen av disse', questionId: 'q1', candidates: [{ id: 's1', heading: 'Praksiskandidat', title: 'Fagopplæring' }, { id: 's2', heading: 'Privatist', title: 'Eksamen' }] },
   escalate: { ...nb.escalate, contactUrl: 'https://fylke.example.no/kontakt' },

@@ -425,8 +425,8 @@ describe('Ticket cards', () => {
       ny: [['Legg til informasjon', 'Trekk saken'], ['Legg til informasjon', 'Trekk saken']],
       tatt: [['Legg til informasjon', 'Trekk saken'], ['Legg til informasjon', 'Trekk saken']],
       venter: [['Trekk saken'], ['Trekk saken']],
-      besvart: [['Løst, takk', 'Trenger mer hjelp'], ['Løst, takk']],
-      lukket: [['Trenger mer hjelp'], []],
+      besvart: [['Løst, takk', 'Bestill trepartssamtale', 'Trenger mer hjelp'], ['Løst, takk', 'Bestill trepartssamtale']],
+      lukket: [['Bestill trepartssamtale', 'Trenger mer hjelp'], ['Bestill trepartssamtale']],
       trukket: [[], []],
     };
     for (const state of STATES) {
@@ -444,8 +444,8 @@ describe('Ticket cards', () => {
       assert.deepEqual(verbs(open), ['ticketAddInfo', 'ticketWithdraw']);
       assert.ok(input(topActions(open)[0].card!, 'text'));
       const answered = veilederTicketCard(ticketIn('besvart'), { now: NOW, canReopen: true });
-      assert.deepEqual(verbs(answered), ['ticketResolve', 'ticketReopen']);
-      assert.equal(input(topActions(answered)[1].card!, 'text')!.isRequired, true);
+      assert.deepEqual(verbs(answered), ['ticketResolve', 'bookingForm', 'ticketReopen']);
+      assert.equal(input(topActions(answered)[2].card!, 'text')!.isRequired, true);
       assert.equal(texts(veilederTicketCard(ticketIn('tatt'), { now: NOW, canReopen: true }))[1], 'Ola Rådgiver i utdanningsteamet arbeider med saken.');
     });
   });
