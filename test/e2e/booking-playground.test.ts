@@ -23,7 +23,6 @@
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -36,12 +35,9 @@ import { DEMO_JOIN_URL_PREFIX } from '../../src/calendar/embedded-calendar.js';
 import { PLAYGROUND_CONFIG, startPlayground, type Playground } from '../../src/cli/playground.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT, eventually, freePort, requireChromium, withTimeout } from '../helpers/e2e.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const DOCS_SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
-const UI_TIMEOUT = 20_000;
 /** From test/fixtures/playground/.m365agentsplayground.yml. */
 const TENANT_ID = '00000000-0000-4000-8000-00000000f00d';
 const KARI = { name: 'Kari Nordmann', aadObjectId: '00000000-0000-4000-8000-0000000000a1' };
@@ -52,37 +48,6 @@ const REGION = 'Nordfjord';
 const SUBJECT = 'Trepartssamtale – karriereveiledning';
 /** The slot buttons' titles: "<Ukedag d. måned kl. HH.mm> – <rådgiver>". */
 const SLOT_TITLE = /^(\S+dag \d{1,2}\. \S+ kl\. \d{2}\.\d{2}) – (.+)$/;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function withTimeout<T>(what: string, ms: number, p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Polls `check` until it returns a value (not undefined), at most `ms`. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('e2e: booking flow in the Microsoft 365 Agents Playground (Teams mock) + headless Chromium', function () {
   this.timeout(120_000);
@@ -96,12 +61,7 @@ describe('e2e: booking flow in the Microsoft 365 Agents Playground (Teams mock) 
   const logs: string[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      const why = `${CHROMIUM} not installed (apt-get install -y chromium)`;
-      if (process.env.CI === 'true') throw new Error(`booking playground e2e cannot run in CI: ${why}`);
-      console.log(`    booking playground e2e skipped: ${why}`);
-      this.skip();
-    }
+    requireChromium(this, 'booking playground e2e');
     tmp = mkdtempSync(join(tmpdir(), 'veiviser-e2e-booking-'));
     const dataDir = join(tmp, 'data');
     const pgCwd = join(tmp, 'playground'); // the playground writes devTools/ into its cwd

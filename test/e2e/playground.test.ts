@@ -10,7 +10,6 @@
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,33 +18,10 @@ import { startApp, type App } from '../../src/app.js';
 import { PLAYGROUND_CONFIG, startPlayground, type Playground } from '../../src/cli/playground.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT, freePort, requireChromium, withTimeout } from '../helpers/e2e.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const QUESTION = 'hvordan blir man praksiskandidat?';
 const EXPECTED_PATH = '/fagopplaering/praksiskandidat';
-const UI_TIMEOUT = 20_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function withTimeout<T>(what: string, ms: number, p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 describe('e2e: Microsoft 365 Agents Playground (Teams mock) + headless Chromium', function () {
   this.timeout(120_000);
@@ -58,12 +34,7 @@ describe('e2e: Microsoft 365 Agents Playground (Teams mock) + headless Chromium'
   let page: Page | undefined;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      const why = `${CHROMIUM} not installed (apt-get install -y chromium)`;
-      if (process.env.CI === 'true') throw new Error(`playground e2e cannot run in CI: ${why}`);
-      console.log(`    playground e2e skipped: ${why}`);
-      this.skip();
-    }
+    requireChromium(this, 'playground e2e');
     tmp = mkdtempSync(join(tmpdir(), 'veiviser-e2e-'));
     const dataDir = join(tmp, 'data');
     const pgCwd = join(tmp, 'playground'); // the playground writes devTools/ into its cwd

@@ -21,7 +21,6 @@
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -31,12 +30,9 @@ import { startApp, type App } from '../../src/app.js';
 import { PLAYGROUND_CONFIG, startPlayground, type Playground } from '../../src/cli/playground.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT, eventually, freePort, requireChromium, withTimeout } from '../helpers/e2e.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const DOCS_SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
-const UI_TIMEOUT = 20_000;
 /** From test/fixtures/playground/.m365agentsplayground.yml. */
 const TENANT_ID = '00000000-0000-4000-8000-00000000f00d';
 const KARI = { name: 'Kari Nordmann', aadObjectId: '00000000-0000-4000-8000-0000000000a1' };
@@ -46,37 +42,6 @@ const PERSONAL_CHAT_ID = 'personal-kari-veiviser';
 const QUESTION = 'Kan bruker (34) ta fagbrev på jobb uten læreplass?';
 const OFFICE = 'NAV Lillestrøm';
 const ANSWER = 'Ja, som praksiskandidat: med fem års allsidig praksis i faget kan bruker ta fagprøven uten læreplass. Start med en realkompetansevurdering.';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function withTimeout<T>(what: string, ms: number, p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Polls `check` until it returns a value (not undefined), at most `ms`. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('e2e: ticket flow in the Microsoft 365 Agents Playground (Teams mock) + headless Chromium', function () {
   this.timeout(120_000);
@@ -90,12 +55,7 @@ describe('e2e: ticket flow in the Microsoft 365 Agents Playground (Teams mock) +
   const logs: string[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      const why = `${CHROMIUM} not installed (apt-get install -y chromium)`;
-      if (process.env.CI === 'true') throw new Error(`tickets playground e2e cannot run in CI: ${why}`);
-      console.log(`    tickets playground e2e skipped: ${why}`);
-      this.skip();
-    }
+    requireChromium(this, 'tickets playground e2e');
     tmp = mkdtempSync(join(tmpdir(), 'veiviser-e2e-tickets-'));
     const dataDir = join(tmp, 'data');
     const pgCwd = join(tmp, 'playground'); // the playground writes devTools/ into its cwd
