@@ -31,15 +31,7 @@ describe('booking over HTTP against Microsoft Graph (loopback wire server)', fun
   const invoke = (u: typeof kari, verb: string, data: Record<string, unknown>) =>
     h.post(teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', ...personal(u), value: { action: { type: 'Action.Execute', verb, data } } }));
   const value = (r: { body: unknown }) => (r.body as { statusCode: number; value: Record<string, unknown> });
-  async function waitFor(pred: (s: Sent) => boolean, from: number, ms = 8000): Promise<Sent> {
-    const until = Date.now() + ms;
-    for (;;) {
-      const hit = h.sent.slice(from).find(pred);
-      if (hit) return hit;
-      if (Date.now() > until) throw new Error('timed out waiting for a delivery');
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
+  const waitFor = (pred: (s: Sent) => boolean, from: number, ms = 8000): Promise<Sent> => h.waitForSent(pred, from, ms);
 
   it('suggests slots from Graph free/busy, and accepting creates one Teams meeting even when Graph first answers 429', async () => {
     // The veileder is in a tenant whose calendars the app may read: her busy days are avoided.

@@ -21,15 +21,7 @@ describe('booking a three-way talk over HTTP (embedded calendar, demo counsellor
   const invoke = (u: typeof kari, verb: string, data: Record<string, unknown>) =>
     h.post(teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', ...personal(u), value: { action: { type: 'Action.Execute', verb, data } } }));
   const value = (r: { body: unknown }) => (r.body as { statusCode: number; value: Record<string, unknown> });
-  async function waitFor(pred: (s: Sent) => boolean, from: number, ms = 5000): Promise<Sent> {
-    const until = Date.now() + ms;
-    for (;;) {
-      const hit = h.sent.slice(from).find(pred);
-      if (hit) return hit;
-      if (Date.now() > until) throw new Error('timed out waiting for a delivery');
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
+  const waitFor = (pred: (s: Sent) => boolean, from: number, ms = 5000): Promise<Sent> => h.waitForSent(pred, from, ms);
   const draft = { brukerAlias: 'AB', region: 'Nordfjord', format: 'teams', topic: 'karriereveiledning', duration: 45, timeOfDay: 'any', veilederJoins: 'true' };
   let slotActions: Action[] = [];
 

@@ -25,15 +25,7 @@ describe('tickets over HTTP: escalation to the education team channel and back',
   const invoke = (from: typeof kari, verb: string, data: Record<string, unknown>, inChannel = false) =>
     h.post(teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', from, ...(inChannel ? channelConv : {}), value: { action: { type: 'Action.Execute', verb, data } } }));
   const body = (r: { body: unknown }) => r.body as { statusCode: number; type: string; value: unknown };
-  async function waitFor(pred: (s: Sent) => boolean, ms = 5000, from = 0): Promise<Sent> {
-    const until = Date.now() + ms;
-    for (;;) {
-      const hit = h.sent.slice(from).find(pred);
-      if (hit) return hit;
-      if (Date.now() > until) throw new Error('timed out waiting for a delivery');
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
+  const waitFor = (pred: (s: Sent) => boolean, ms = 5000, from = 0): Promise<Sent> => h.waitForSent(pred, from, ms);
 
   it('lets only a team owner or an admin choose the escalation channel', async () => {
     const from = h.sent.length;

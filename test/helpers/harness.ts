@@ -27,6 +27,8 @@ export interface Harness {
   post(activity: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
   /** Stops the app and starts a new one on the same data directory (a restart). */
   restartApp(): Promise<void>;
+  /** Waits (bounded) for a delivery after index `from` that matches `pred`. */
+  waitForSent(pred: (s: Sent) => boolean, from?: number, ms?: number): Promise<Sent>;
   /** Waits (bounded) until the connector has received `count` activities after `from`. */
   waitForReplies(from: number, count?: number, ms?: number): Promise<Sent[]>;
   close(): Promise<void>;
@@ -97,6 +99,15 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
       let body: unknown = text;
       try { body = JSON.parse(text); } catch { /* not JSON */ }
       return { status: res.status, body };
+    },
+    async waitForSent(pred, from = 0, ms = 5000) {
+      const until = Date.now() + ms;
+      for (;;) {
+        const hit = sent.slice(from).find(pred);
+        if (hit) return hit;
+        if (Date.now() > until) throw new Error('timed out waiting for a delivery');
+        await new Promise((r) => setTimeout(r, 25));
+      }
     },
     async waitForReplies(from, count = 1, ms = 5000) {
       const until = Date.now() + ms;
