@@ -22,20 +22,16 @@
  * README uses are copied to test/screenshots/ (with UPDATE_SCREENSHOTS=1).
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { startApp, type App } from '../../src/app.js';
+import { type Locator, type Page } from 'playwright-core';
+import { type App } from '../../src/app.js';
 import { DEMO_COUNSELLORS_FILE, loadCounsellors, matchCounsellors } from '../../src/booking/counsellors.js';
 import { formatSlotTime } from '../../src/booking/slot-finder.js';
 import { DEMO_JOIN_URL_PREFIX } from '../../src/calendar/embedded-calendar.js';
-import { PLAYGROUND_CONFIG, startPlayground, type Playground } from '../../src/cli/playground.js';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT, eventually, freePort, requireChromium, withTimeout } from '../helpers/e2e.js';
+import { type Playground } from '../../src/cli/playground.js';
+import { ARTIFACTS, eventually, requireChromium, startPlaygroundSession, type PlaygroundSession } from '../helpers/e2e.js';
 
 const DOCS_SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
 /** From test/fixtures/playground/.m365agentsplayground.yml. */
@@ -52,77 +48,27 @@ const SLOT_TITLE = /^(\S+dag \d{1,2}\. \S+ kl\. \d{2}\.\d{2}) – (.+)$/;
 describe('e2e: booking flow in the Microsoft 365 Agents Playground (Teams mock) + headless Chromium', function () {
   this.timeout(120_000);
 
-  let tmp: string | undefined;
+  let session: PlaygroundSession | undefined;
   let app: App | undefined;
   let playground: Playground | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
   let page: Page | undefined;
-  const logs: string[] = [];
+  let logs: string[] = [];
 
   before(async function () {
     requireChromium(this, 'booking playground e2e');
-    tmp = mkdtempSync(join(tmpdir(), 'veiviser-e2e-booking-'));
-    const dataDir = join(tmp, 'data');
-    const pgCwd = join(tmp, 'playground'); // the playground writes devTools/ into its cwd
-    mkdirSync(pgCwd);
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      VEIVISER_DATA_DIR: dataDir,
-      DEMO_SITE_PORT: '0',
-      CRAWL_DELAY_MS: '0',
-      FAQ_RECRAWL_INTERVAL_MINUTES: '0',
-      OUTBOX_POLL_MS: '100',
-      // The playground's tenant: the allow-list is exercised as in production.
-      ALLOWED_TENANT_IDS: TENANT_ID,
-      LOG_LEVEL: 'info',
-    });
-    assert.equal(config.bot, undefined, 'local mode (no bot credentials): "jeg er rådgiver" is trusted');
-    // The bot's JSON log lines: checked at the end, and saved as evidence when the test fails.
-    const logStream = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-        cb();
-      },
-    });
-    app = await startApp(config, createLogger('info', logStream));
-    await withTimeout('first crawl of the demo site', 60_000, app.ready);
-
-    playground = await startPlayground({
-      botEndpoint: `${app.url}/api/messages`,
-      port: await freePort(),
-      cwd: pgCwd,
-      env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', M365_AGENTS_PLAYGROUND_CONFIG_PATH: PLAYGROUND_CONFIG },
-      timeoutMs: 30_000,
-    });
-
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
-    // Oslo time in the playground's own timestamps too, so they agree with the times on the cards.
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'nb-NO', timezoneId: 'Europe/Oslo' });
-    context.setDefaultTimeout(UI_TIMEOUT);
-    context.setDefaultNavigationTimeout(30_000);
-    page = await context.newPage();
-    mkdirSync(ARTIFACTS, { recursive: true });
-    for (const f of readdirSync(ARTIFACTS)) if (f.startsWith('booking-')) rmSync(join(ARTIFACTS, f), { force: true });
+    session = await startPlaygroundSession({ prefix: 'booking', env: { OUTBOX_POLL_MS: '100', ALLOWED_TENANT_IDS: TENANT_ID }, keepLogs: true });
+    ({ app, playground, page, logs } = session);
+    assert.equal(session.config.bot, undefined, 'local mode (no bot credentials): "jeg er rådgiver" is trusted');
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
     // Evidence for CI: what the UI showed, what the playground logged, what the bot logged.
-    await page?.screenshot({ path: join(ARTIFACTS, 'booking-failure.png'), fullPage: true }).catch(() => undefined);
-    if (playground) writeFileSync(join(ARTIFACTS, 'booking-failure-playground-output.log'), playground.output());
-    const pgLog = tmp && join(tmp, 'playground', 'devTools', 'm365agentsplayground.log');
-    if (pgLog && existsSync(pgLog)) copyFileSync(pgLog, join(ARTIFACTS, 'booking-failure-devtools.log'));
-    writeFileSync(join(ARTIFACTS, 'booking-failure-app.log'), `${logs.join('\n')}\n`);
+    if (this.currentTest?.state === 'failed') await session?.saveFailure();
   });
 
   after(async function () {
     this.timeout(30_000);
-    await withTimeout('closing the browser', 10_000, (async () => browser?.close())()).catch(() => undefined);
-    await playground?.stop();
-    await withTimeout('closing the app', 10_000, (async () => app?.close())()).catch(() => undefined);
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await session?.stop();
   });
 
   it('books a talk from personal chat: form, slots, "Andre tider", request to the counsellor, "Godta", confirmation with join link and .ics', async function () {

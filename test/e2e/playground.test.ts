@@ -9,16 +9,13 @@
  * fails when CI=true. Screenshots go to test-artifacts/ (gitignored).
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { startApp, type App } from '../../src/app.js';
-import { PLAYGROUND_CONFIG, startPlayground, type Playground } from '../../src/cli/playground.js';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT, freePort, requireChromium, withTimeout } from '../helpers/e2e.js';
+import { type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type App } from '../../src/app.js';
+import { type Playground } from '../../src/cli/playground.js';
+import { ARTIFACTS, requireChromium, startPlaygroundSession, type PlaygroundSession } from '../helpers/e2e.js';
 
 const QUESTION = 'hvordan blir man praksiskandidat?';
 const EXPECTED_PATH = '/fagopplaering/praksiskandidat';
@@ -26,64 +23,27 @@ const EXPECTED_PATH = '/fagopplaering/praksiskandidat';
 describe('e2e: Microsoft 365 Agents Playground (Teams mock) + headless Chromium', function () {
   this.timeout(120_000);
 
-  let tmp: string | undefined;
+  let session: PlaygroundSession | undefined;
   let app: App | undefined;
   let playground: Playground | undefined;
-  let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   let page: Page | undefined;
 
   before(async function () {
     requireChromium(this, 'playground e2e');
-    tmp = mkdtempSync(join(tmpdir(), 'veiviser-e2e-'));
-    const dataDir = join(tmp, 'data');
-    const pgCwd = join(tmp, 'playground'); // the playground writes devTools/ into its cwd
-    mkdirSync(pgCwd);
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      VEIVISER_DATA_DIR: dataDir,
-      DEMO_SITE_PORT: '0',
-      CRAWL_DELAY_MS: '0',
-      FAQ_RECRAWL_INTERVAL_MINUTES: '0',
-      LOG_LEVEL: 'silent',
-    });
-    app = await startApp(config, createLogger('silent'));
-    await withTimeout('first crawl of the demo site', 60_000, app.ready);
-    assert.ok(app.faq()?.size, 'the index is built');
-
-    playground = await startPlayground({
-      botEndpoint: `${app.url}/api/messages`,
-      port: await freePort(),
-      cwd: pgCwd,
-      env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', M365_AGENTS_PLAYGROUND_CONFIG_PATH: PLAYGROUND_CONFIG },
-      timeoutMs: 30_000,
-    });
-
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
-    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'nb-NO' });
-    context.setDefaultTimeout(UI_TIMEOUT);
-    context.setDefaultNavigationTimeout(30_000);
-    page = await context.newPage();
-    mkdirSync(ARTIFACTS, { recursive: true });
-    for (const f of readdirSync(ARTIFACTS)) if (f.startsWith('playground-')) rmSync(join(ARTIFACTS, f), { force: true });
+    session = await startPlaygroundSession({ prefix: 'playground', viewport: { width: 1400, height: 1000 } });
+    ({ app, playground, context, page } = session);
+    assert.ok(app?.faq()?.size, 'the index is built');
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    // Evidence for CI: what the UI showed and what the playground logged.
-    await page?.screenshot({ path: join(ARTIFACTS, 'playground-failure.png'), fullPage: true }).catch(() => undefined);
-    if (playground) writeFileSync(join(ARTIFACTS, 'playground-failure-output.log'), playground.output());
-    const pgLog = tmp && join(tmp, 'playground', 'devTools', 'm365agentsplayground.log');
-    if (pgLog && existsSync(pgLog)) copyFileSync(pgLog, join(ARTIFACTS, 'playground-failure-devtools.log'));
+    // Evidence for CI: what the UI showed, what the playground logged, what the bot logged.
+    if (this.currentTest?.state === 'failed') await session?.saveFailure();
   });
 
   after(async function () {
     this.timeout(30_000);
-    await withTimeout('closing the browser', 10_000, (async () => browser?.close())()).catch(() => undefined);
-    await playground?.stop();
-    await withTimeout('closing the app', 10_000, (async () => app?.close())()).catch(() => undefined);
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await session?.stop();
   });
 
   it('answers a question in personal chat with a card linking to the county page, and stores "Nyttig" feedback', async function () {

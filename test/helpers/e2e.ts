@@ -3,9 +3,17 @@
  * headless Debian Chromium: the browser's path and flags, where artifacts go, the skip/fail rule
  * when Chromium is missing, and bounded waiting.
  */
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startApp, type App } from '../../src/app.js';
+import { PLAYGROUND_CONFIG, startPlayground, type Playground } from '../../src/cli/playground.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** Without the background-networking flags Chromium tries the closed network at every start. */
@@ -53,5 +61,89 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     if (v !== undefined) return v;
     if (Date.now() > until) throw new Error(`${what}: not within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The app, the playground and a headless browser page, started together for one e2e suite. */
+export interface PlaygroundSession {
+  config: Config;
+  app: App;
+  playground: Playground;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** The bot's JSON log lines (when started with logs). */
+  logs: string[];
+  /** Saves what the UI showed and what the playground and the bot logged, as `<prefix>-failure*`. */
+  saveFailure(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the app on a temp data dir and loopback ports, the Agents Playground pointing at it,
+ * and Chromium. `prefix` names the artifacts (old ones with that prefix are removed).
+ */
+export async function startPlaygroundSession(o: {
+  prefix: string;
+  env?: Record<string, string>;
+  viewport?: { width: number; height: number };
+  /** Keep the bot's log lines (level info) for checks and failure evidence; otherwise silent. */
+  keepLogs?: boolean;
+}): Promise<PlaygroundSession> {
+  const tmp = mkdtempSync(join(tmpdir(), `veiviser-e2e-${o.prefix}-`));
+  const pgCwd = join(tmp, 'playground'); // the playground writes devTools/ into its cwd
+  mkdirSync(pgCwd);
+  const logs: string[] = [];
+  const config = loadConfig({
+    NODE_ENV: 'test', PORT: '0', VEIVISER_DATA_DIR: join(tmp, 'data'), DEMO_SITE_PORT: '0', CRAWL_DELAY_MS: '0',
+    FAQ_RECRAWL_INTERVAL_MINUTES: '0', LOG_LEVEL: o.keepLogs ? 'info' : 'silent', ...o.env,
+  });
+  const logStream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  let app: App | undefined;
+  let playground: Playground | undefined;
+  let browser: Browser | undefined;
+  const stop = async (): Promise<void> => {
+    await withTimeout('closing the browser', 10_000, (async () => browser?.close())()).catch(() => undefined);
+    await playground?.stop();
+    await withTimeout('closing the app', 10_000, (async () => app?.close())()).catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true });
+  };
+  try {
+    app = await startApp(config, createLogger(o.keepLogs ? 'info' : 'silent', logStream));
+    await withTimeout('first crawl of the demo site', 60_000, app.ready);
+    playground = await startPlayground({
+      botEndpoint: `${app.url}/api/messages`,
+      port: await freePort(),
+      cwd: pgCwd,
+      env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', M365_AGENTS_PLAYGROUND_CONFIG_PATH: PLAYGROUND_CONFIG },
+      timeoutMs: 30_000,
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+    // Oslo time in the playground's own timestamps too, so they agree with the times on the cards.
+    const context = await browser.newContext({ viewport: o.viewport ?? { width: 1280, height: 800 }, locale: 'nb-NO', timezoneId: 'Europe/Oslo' });
+    context.setDefaultTimeout(UI_TIMEOUT);
+    context.setDefaultNavigationTimeout(30_000);
+    const page = await context.newPage();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    for (const f of readdirSync(ARTIFACTS)) if (f.startsWith(`${o.prefix}-`)) rmSync(join(ARTIFACTS, f), { force: true });
+    const pg = playground;
+    return {
+      config, app, playground: pg, browser, context, page, logs, stop,
+      async saveFailure() {
+        await page.screenshot({ path: join(ARTIFACTS, `${o.prefix}-failure.png`), fullPage: true }).catch(() => undefined);
+        writeFileSync(join(ARTIFACTS, `${o.prefix}-failure-playground-output.log`), pg.output());
+        const pgLog = join(pgCwd, 'devTools', 'm365agentsplayground.log');
+        if (existsSync(pgLog)) copyFileSync(pgLog, join(ARTIFACTS, `${o.prefix}-failure-devtools.log`));
+        if (logs.length) writeFileSync(join(ARTIFACTS, `${o.prefix}-failure-app.log`), `${logs.join('\n')}\n`);
+      },
+    };
+  } catch (err) {
+    await stop();
+    throw err;
   }
 }
