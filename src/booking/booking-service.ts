@@ -12,7 +12,7 @@ import type { OutboxMessage } from '../outbox/types.js';
 import { containsIdentityNumber } from '../privacy/identity-number.js';
 import type { Store } from '../store/store.js';
 import { DomainError } from '../tickets/ticket-service.js';
-import { formatBookingId, type Booking, type BookingActor, type BookingEvent, type BookingState, type TalkFormat } from './model.js';
+import { formatBookingId, type Booking, type BookingActor, type BookingEvent, type BookingState } from './model.js';
 
 export interface BookingServiceDeps {
   store: Store;
@@ -28,19 +28,11 @@ export interface BookingServiceDeps {
   eventText?: (b: Booking) => { subject: string; bodyHtml: string };
 }
 
-export interface RequestProps {
-  veileder: BookingActor & { email?: string; conversationKey: string };
-  counsellor: { mailbox: string; name: string };
+/** What a veileder asks for: the booking's own fields, with the slot's times as instants. */
+export type RequestProps = Pick<Booking, 'veileder' | 'counsellor' | 'format' | 'place' | 'topic' | 'interpreterLanguage' | 'veilederJoins' | 'brukerAlias' | 'brukerEmail'> & {
   start: Date;
   end: Date;
-  format: TalkFormat;
-  place?: string;
-  topic: string;
-  interpreterLanguage?: string;
-  veilederJoins: boolean;
-  brukerAlias: string;
-  brukerEmail?: string;
-}
+};
 
 /** The counsellor acting; the edge establishes `mailbox` from the signed-in user. */
 export interface CounsellorActor extends BookingActor { mailbox: string }
