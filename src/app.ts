@@ -36,6 +36,10 @@ import { formatReport, ingestSite } from './faq/ingest.js';
 import { Analyzer, loadLexicon } from './faq/text.js';
 import { createServer } from './server.js';
 import { LowdbStore } from './store/lowdb-store.js';
+import { TeamDirectory } from './bot/team-directory.js';
+import { createTabApi, type CrawlStatus } from './tab/api.js';
+import { TabAuth } from './tab/auth.js';
+import { bundleTabClient, createTabPage } from './tab/page.js';
 
 export const DEMO_CURATED_FILE = fileURLToPath(new URL('../test/fixtures/demo-site/curated-qa.json', import.meta.url));
 
@@ -59,6 +63,8 @@ export interface AppOverrides {
   calendar?: Calendar;
   /** The booking flow's clock (tests: reminders and holds at a chosen time). */
   clock?: () => Date;
+  /** Where the tab's SSO signing keys are published (tests: a loopback JWKS server). */
+  tabJwksUrl?: string;
 }
 
 export async function startApp(config: Config, log: Logger, overrides: AppOverrides = {}): Promise<App> {
@@ -89,15 +95,21 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     log.info({ event: 'index_built', sections: docs.length });
   };
   let crawling: Promise<void> | undefined;
+  const crawlStatus: CrawlStatus = { running: false };
   const recrawl = (): Promise<void> => {
     crawling ??= (async () => {
+      Object.assign(crawlStatus, { running: true, startedAt: new Date().toISOString(), progress: undefined, error: undefined });
       try {
         // The bundled demo site is our own loopback server: no politeness delay needed there.
-        const result = await ingestSite(store, { startUrl: siteUrl, concurrency: config.crawlConcurrency, delayMs: demoSite ? 0 : config.crawlDelayMs });
+        const result = await ingestSite(store, { startUrl: siteUrl, concurrency: config.crawlConcurrency, delayMs: demoSite ? 0 : config.crawlDelayMs, onProgress: (p) => { crawlStatus.progress = p; } });
         log.info({ event: 'crawl_done', fetched: result.report.fetched, new: result.report.new, changed: result.report.changed, removed: result.report.removed, failed: result.report.failed.length, ms: result.report.durationMs });
         if (result.upserted.length || result.removed.length || !faq) await rebuild();
         if (config.env !== 'test') log.debug({ event: 'crawl_report', report: formatReport(result.report) });
+      } catch (err) {
+        crawlStatus.error = (err as Error).message;
+        throw err;
       } finally {
+        Object.assign(crawlStatus, { running: false, finishedAt: new Date().toISOString() });
         crawling = undefined;
       }
     })();
@@ -209,6 +221,30 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   }, 10 * 60_000);
   housekeeping.unref();
   const ticketEdge = new TicketEdge({ tickets, store, roster, log, adminIds: config.adminIds, reopenDays: config.reopenDays, kick: () => worker.kick(), onFaqSaved: () => void rebuild().catch((err: Error) => log.error({ event: 'index_rebuild_failed', err: err.message })) });
+  // The tab: the same services behind /api/tab/*, authenticated by Teams SSO (or, locally, a development login).
+  const directory = new TeamDirectory({ adapter, botAppId: config.bot?.appId ?? '', store, roster });
+  const publicHost = config.publicBaseUrl ? new URL(config.publicBaseUrl).host : undefined;
+  const tabAuth = new TabAuth({
+    ssoAppId: config.tab.ssoAppId,
+    audiences: config.tab.ssoAppId && publicHost ? [`api://${publicHost}/${config.tab.ssoAppId}`] : [],
+    tenants: config.allowedTenantIds.length ? config.allowedTenantIds : config.bot?.tenantId ? [config.bot.tenantId] : [],
+    jwksUrl: overrides.tabJwksUrl,
+    adminIds: config.adminIds,
+    groups: config.tab.groups,
+    membership: (id) => directory.membership(id),
+    // Local mode only: never with NODE_ENV=production, never with bot credentials.
+    devSecret: config.env !== 'production' && !config.bot ? await store.secret('tab-dev-login') : undefined,
+  });
+  extraRoutes.use(createTabPage(bundleTabClient()));
+  extraRoutes.use(createTabApi({
+    auth: tabAuth, store, tickets, log, counsellors, clock,
+    teamMember: (teamId, userId) => directory.isMember(teamId, userId),
+    teamMembers: (teamId) => directory.members(teamId),
+    settings: () => ({ siteUrl, demoSite: Boolean(demoSite), curatedEntries: curated.length, thresholds: { ...thresholds }, recrawlMinutes: config.recrawlMinutes, counsellorsFile: config.counsellorsFile ?? 'src/booking/counsellors.demo.json' }),
+    crawl: { start: () => void recrawl().catch((err: Error) => log.error({ event: 'crawl_failed', err: err.message })), status: () => ({ ...crawlStatus }) },
+    kick: () => worker.kick(),
+    onFaqSaved: () => void rebuild().catch((err: Error) => log.error({ event: 'index_rebuild_failed', err: err.message })),
+  }));
   const bot = new VeiviserBot({ faq: () => faq, store, log, allowedTenantIds: config.allowedTenantIds, contactUrl: () => contactUrl, maxMessageLength: config.maxMessageLength, tickets: ticketEdge, booking: bookingEdge });
   const app = createServer({ adapter, bot, log, isReady: () => Boolean(faq), routes: extraRoutes });
   const server: Server = await new Promise((resolve, reject) => {

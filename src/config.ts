@@ -46,6 +46,10 @@ const Env = z.object({
   BOOKING_PERIOD_WORKING_DAYS: intIn(1, 60, 10),
   PUBLIC_BASE_URL: url,
   VEILEDER_CALENDAR_TENANT_IDS: optionalString,
+  TEAMS_SSO_APP_ID: optionalString,
+  TAB_TEAM_GROUP_IDS: optionalString,
+  TAB_ADMIN_GROUP_IDS: optionalString,
+  TAB_LEADER_GROUP_IDS: optionalString,
 });
 
 /** Every environment variable Veiviser reads (all are documented in .env.example). */
@@ -92,6 +96,8 @@ export interface Config {
   publicBaseUrl?: string;
   /** Tenants whose veiledere's calendars the app may read (usually only the county's own). */
   veilederCalendarTenantIds: string[];
+  /** The tab's single sign-on: the Entra app id (default: the bot's) and groups that give roles. */
+  tab: { ssoAppId?: string; groups: { team: string[]; admin: string[]; leder: string[] } };
 }
 
 export class ConfigError extends Error {
@@ -100,6 +106,8 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+const list = (v: string | undefined): string[] => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 
 /** Reads and validates the configuration; throws ConfigError with one line per problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -156,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     counsellorsFile: e.COUNSELLORS_FILE ? resolve(e.COUNSELLORS_FILE) : undefined,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/$/, ''),
     veilederCalendarTenantIds: (e.VEILEDER_CALENDAR_TENANT_IDS ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+    tab: { ssoAppId: e.TEAMS_SSO_APP_ID ?? e.MicrosoftAppId, groups: { team: list(e.TAB_TEAM_GROUP_IDS), admin: list(e.TAB_ADMIN_GROUP_IDS), leder: list(e.TAB_LEADER_GROUP_IDS) } },
     booking: { holdHours: e.BOOKING_HOLD_HOURS, bufferMinutes: e.BOOKING_BUFFER_MINUTES, noticeWorkingDays: e.BOOKING_NOTICE_WORKING_DAYS, periodWorkingDays: e.BOOKING_PERIOD_WORKING_DAYS },
   };
 }

@@ -1,0 +1,44 @@
+/**
+ * Team membership for requests that do not come through the bot (the tab): the bot reads the
+ * roster of each team that has an escalation channel, proactively through the stored
+ * conversation reference, with the same cache as the card actions. The tab's authorisation is
+ * thus the card's: a member of the ticket's team may act on it.
+ */
+import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import type { Store } from '../store/store.js';
+import type { TeamMembership } from '../tab/auth.js';
+import type { Roster, RosterMember } from './roster.js';
+
+export class TeamDirectory {
+  constructor(private readonly d: { adapter: CloudAdapter; botAppId: string; store: Store; roster: Roster }) {}
+
+  /** The roster of a team, read through one of its escalation channels' stored references. */
+  async members(teamId: string): Promise<RosterMember[]> {
+    const channel = (await this.d.store.listEscalationChannels()).find((c) => c.teamId === teamId);
+    const ref = channel ? await this.d.store.getConversation(channel.conversationKey) : undefined;
+    if (!ref) return [];
+    let members: RosterMember[] = [];
+    await this.d.adapter.continueConversationAsync(this.d.botAppId, ref.reference as Partial<ConversationReference>, async (ctx) => {
+      members = await this.d.roster.members(ctx, teamId);
+    });
+    return members;
+  }
+
+  async isMember(teamId: string, userId: string): Promise<RosterMember | undefined> {
+    return (await this.members(teamId)).find((m) => m.aadObjectId === userId || m.id === userId);
+  }
+
+  /** Membership across all teams that receive tickets. */
+  async membership(userId: string): Promise<TeamMembership> {
+    const teamIds = [...new Set((await this.d.store.listEscalationChannels()).map((c) => c.teamId))];
+    const result: TeamMembership = { member: false, owner: false, teamIds: [] };
+    for (const teamId of teamIds) {
+      const m = await this.isMember(teamId, userId);
+      if (!m) continue;
+      result.member = true;
+      result.teamIds.push(teamId);
+      if (m.userRole?.toLowerCase() === 'owner') result.owner = true;
+    }
+    return result;
+  }
+}

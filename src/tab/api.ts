@@ -1,0 +1,332 @@
+/**
+ * The tab's JSON API (/api/tab/*): the queue, bookings, statistics, settings and re-crawl, over
+ * the same services the bot uses. Every request is authenticated (TabAuth); ticket actions need
+ * membership of the ticket's team — the card's rule — and carry the version the user was shown,
+ * so a stale action changes nothing and returns the ticket as it is now. A change made here is
+ * announced like one made on the card: the channel card is updated through the outbox.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Counsellor } from '../booking/counsellors.js';
+import { ACTIVE_BOOKING_STATES, BOOKING_STATES, type Booking } from '../booking/model.js';
+import type { CrawlProgress, CrawlReport } from '../faq/crawler.js';
+import { statisticsReport, REPORT_RANGES, topicFromUrl, type StatisticsReport } from '../stats/report.js';
+import { toCsv } from '../stats/statistics.js';
+import type { Store } from '../store/store.js';
+import { SECTION_LABELS, SECTIONS, STATE_LABELS, STATES, type Ticket } from '../tickets/model.js';
+import { DomainError, StaleTicketError, type TicketActor, type TicketService } from '../tickets/ticket-service.js';
+import { TabAuth, TabAuthError, type TabRole, type TabUser } from './auth.js';
+
+export interface CrawlStatus {
+  running: boolean;
+  startedAt?: string;
+  finishedAt?: string;
+  progress?: CrawlProgress;
+  error?: string;
+}
+
+export interface TabApiDeps {
+  auth: TabAuth;
+  store: Store;
+  tickets: TicketService;
+  log: Logger;
+  /** The roster member record of `userId` on `teamId`, or undefined (throws when the roster cannot be read). */
+  teamMember: (teamId: string, userId: string) => Promise<{ id: string; aadObjectId?: string; name: string } | undefined>;
+  teamMembers: (teamId: string) => Promise<{ id: string; aadObjectId?: string; name: string }[]>;
+  counsellors: Counsellor[];
+  settings: () => { siteUrl: string; demoSite: boolean; curatedEntries: number; thresholds: Record<string, unknown>; recrawlMinutes: number; counsellorsFile: string };
+  crawl: { start: () => void; status: () => CrawlStatus };
+  /** After a ticket change: deliver its announcements now. */
+  kick: () => void;
+  onFaqSaved: () => void;
+  clock: () => Date;
+}
+
+type Authed = Request & { user?: TabUser };
+
+const TicketQuery = z.object({
+  state: z.enum([...STATES, 'apne', 'alle']).default('apne'),
+  section: z.enum(SECTIONS).optional(),
+  region: z.string().max(80).optional(),
+  owner: z.string().max(200).optional(),
+  age: z.enum(['dag', 'uke', 'eldre']).optional(),
+});
+const BookingQuery = z.object({
+  when: z.enum(['kommende', 'tidligere', 'alle']).default('kommende'),
+  counsellor: z.string().max(200).optional(),
+  office: z.string().max(200).optional(),
+  state: z.enum(BOOKING_STATES).optional(),
+});
+const StatsQuery = z.object({ granularity: z.enum(['week', 'month']).default('week'), range: z.enum(REPORT_RANGES).default('3m') });
+const ActionBody = z.object({
+  version: z.number().int().min(1),
+  text: z.string().max(4000).optional(),
+  assignee: z.string().max(200).optional(),
+});
+const VERBS = ['ta', 'tildel', 'svar', 'spor', 'lukk', 'lagre-faq'] as const;
+const OPEN = ['ny', 'tatt', 'venter', 'besvart'];
+
+function summary(t: Ticket, now: Date) {
+  return {
+    id: t.id, version: t.version, state: t.state, stateLabel: STATE_LABELS[t.state], section: t.section, sectionLabel: SECTION_LABELS[t.section],
+    region: t.region, office: t.office, question: t.question.length > 240 ? `${t.question.slice(0, 239)}…` : t.question,
+    owner: t.owner ? { id: t.owner.id, name: t.owner.name } : undefined, createdAt: t.createdAt, updatedAt: t.updatedAt,
+    ageHours: Math.floor((now.getTime() - Date.parse(t.createdAt)) / 3_600_000),
+  };
+}
+
+function bookingRow(b: Booking) {
+  return {
+    id: b.id, state: b.state, counsellor: b.counsellor.name, start: b.start, end: b.end, format: b.format, place: b.place, topic: b.topic,
+    veileder: b.veileder.name, holdUntil: b.holdUntil, joinUrl: b.event?.joinUrl,
+  };
+}
+
+function sendCsv(res: Response, name: string, csv: string): void {
+  res.type('text/csv; charset=utf-8').set('content-disposition', `attachment; filename="${name}.csv"`).send(csv);
+}
+
+export function createTabApi(d: TabApiDeps): express.Router {
+  const r = express.Router();
+  const json = express.json({ limit: '32kb' });
+
+  // Open: how the page should sign in.
+  r.get('/api/tab/config', (_req, res) => {
+    res.json({ sso: d.auth.ssoEnabled, devLogin: d.auth.devLoginEnabled });
+  });
+  r.post('/api/tab/dev-login', json, (req, res) => {
+    if (!d.auth.devLoginEnabled) {
+      res.status(404).json({ error: 'Utviklerinnlogging finnes ikke i denne installasjonen. Åpne fanen i Teams.' });
+      return;
+    }
+    const body = z.object({ name: z.string().min(1).max(80), role: z.enum(['team', 'admin', 'leder']) }).safeParse(req.body);
+    if (!body.success) {
+      res.status(400).json({ error: 'Skriv et navn og velg en rolle.' });
+      return;
+    }
+    const roles: TabRole[] = body.data.role === 'admin' ? ['admin', 'team'] : [body.data.role];
+    d.log.info({ event: 'tab_dev_login', roles });
+    res.json({ token: d.auth.devLogin(body.data.name, roles) });
+  });
+
+  const authed = (roles: TabRole[]) => async (req: Authed, res: Response, next: NextFunction) => {
+    try {
+      const user = await d.auth.identify(req.get('authorization'));
+      if (!roles.some((x) => user.roles.includes(x))) throw new TabAuthError(403, 'Du har ikke tilgang til denne delen av fanen.');
+      req.user = user;
+      next();
+    } catch (err) {
+      if (!(err instanceof TabAuthError)) return next(err);
+      d.log.info({ event: 'tab_auth_refused', status: err.status });
+      res.status(err.status).json({ error: err.message });
+    }
+  };
+  const any = authed(['team', 'admin', 'leder']);
+  const team = authed(['team', 'admin']);
+  const admin = authed(['admin']);
+
+  r.get('/api/tab/me', any, (req: Authed, res) => {
+    const u = req.user!;
+    res.json({ name: u.name, roles: u.roles, mode: u.mode });
+  });
+
+  const listTickets = async (query: unknown) => {
+    const q = TicketQuery.parse(query);
+    const now = d.clock();
+    return (await d.store.listTickets())
+      .filter((t) => (q.state === 'alle' ? true : q.state === 'apne' ? OPEN.includes(t.state) : t.state === q.state))
+      .filter((t) => !q.section || t.section === q.section)
+      .filter((t) => !q.region || (t.region ?? '').toLowerCase() === q.region.toLowerCase())
+      .filter((t) => !q.owner || (q.owner === 'ingen' ? !t.owner : t.owner?.id === q.owner))
+      .filter((t) => {
+        if (!q.age) return true;
+        const h = (now.getTime() - Date.parse(t.createdAt)) / 3_600_000;
+        return q.age === 'dag' ? h < 24 : q.age === 'uke' ? h >= 24 && h < 24 * 7 : h >= 24 * 7;
+      })
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .map((t) => summary(t, now));
+  };
+  r.get('/api/tab/tickets', team, async (req: Authed, res) => {
+    const all = await d.store.listTickets();
+    const rows = await listTickets(req.query);
+    const owners = new Map(all.filter((t) => t.owner).map((t) => [t.owner!.id, t.owner!.name]));
+    res.json({
+      tickets: rows,
+      facets: {
+        regions: [...new Set(all.map((t) => t.region).filter(Boolean))].sort(),
+        owners: [...owners.entries()].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name, 'nb')),
+        sections: SECTIONS.map((s) => ({ id: s, label: SECTION_LABELS[s] })),
+        states: STATES.map((s) => ({ id: s, label: STATE_LABELS[s] })),
+      },
+      me: req.user!.id,
+    });
+  });
+  r.get('/api/tab/tickets.csv', team, async (req, res) => {
+    const rows = await listTickets(req.query);
+    sendCsv(res, 'saker', toCsv(['Sak', 'Status', 'Seksjon', 'Region', 'NAV-kontor', 'Opprettet', 'Alder (timer)', 'Ansvarlig'], rows.map((t) => [t.id, t.stateLabel, t.sectionLabel, t.region, t.office, t.createdAt, t.ageHours, t.owner?.name])));
+  });
+
+  /** Whether the user may act on the ticket: a member of its team (local mode: every developer). */
+  const actorFor = async (user: TabUser, t: Ticket): Promise<TicketActor> => {
+    if (user.mode === 'local') return { id: user.id, name: user.name, isTeamMember: true };
+    const teamId = t.channel?.teamId;
+    const m = teamId ? await d.teamMember(teamId, user.id) : undefined;
+    return { id: user.id, name: m?.name ?? user.name, isTeamMember: Boolean(m) };
+  };
+
+  r.get('/api/tab/tickets/:id', team, async (req: Authed, res) => {
+    const t = await d.store.getTicket(String(req.params.id));
+    if (!t) {
+      res.status(404).json({ error: 'Fant ikke saken.' });
+      return;
+    }
+    const actor = await actorFor(req.user!, t).catch(() => undefined);
+    let members: { id: string; name: string }[] = [];
+    if (actor?.isTeamMember && t.channel?.teamId) members = (await d.teamMembers(t.channel.teamId).catch(() => [])).map((m) => ({ id: m.aadObjectId ?? m.id, name: m.name }));
+    res.json({
+      ticket: {
+        ...summary(t, d.clock()), question: t.question, situation: t.situation, answer: t.answer, pendingQuestion: t.pendingQuestion, requester: { name: t.requester.name },
+        history: t.history.map((e) => ({ at: e.at, actor: e.actor.name, action: e.action, from: e.from, to: e.to, note: e.note })), faq: Boolean(t.faq), redacted: Boolean(t.redactedAt),
+      },
+      canAct: Boolean(actor?.isTeamMember),
+      members,
+    });
+  });
+
+  r.post('/api/tab/tickets/:id/:verb', team, json, async (req: Authed, res) => {
+    const verb = String(req.params.verb) as (typeof VERBS)[number];
+    const body = ActionBody.safeParse(req.body);
+    if (!VERBS.includes(verb) || !body.success) {
+      res.status(400).json({ error: 'Ugyldig handling.' });
+      return;
+    }
+    const t = await d.store.getTicket(String(req.params.id));
+    if (!t) {
+      res.status(404).json({ error: 'Fant ikke saken.' });
+      return;
+    }
+    let actor: TicketActor;
+    try {
+      actor = await actorFor(req.user!, t);
+    } catch {
+      res.status(503).json({ error: 'Kunne ikke lese teamets medlemsliste. Prøv igjen om litt.' });
+      return;
+    }
+    if (!actor.isTeamMember) {
+      d.log.warn({ event: 'tab_action_rejected', reason: 'not a team member', ticketId: t.id, verb });
+      res.status(403).json({ error: 'Bare medlemmer av teamet saken ligger i kan gjøre dette.' });
+      return;
+    }
+    const base = { ticketId: t.id, actor, expectedVersion: body.data.version };
+    try {
+      let next: Ticket;
+      switch (verb) {
+        case 'ta': next = await d.tickets.take(base); break;
+        case 'lukk': next = await d.tickets.close(base); break;
+        case 'svar': next = await d.tickets.answer({ ...base, text: body.data.text ?? '' }); break;
+        case 'spor': next = await d.tickets.askVeileder({ ...base, text: body.data.text ?? '' }); break;
+        case 'lagre-faq': next = await d.tickets.saveAsFaq(base); d.onFaqSaved(); break;
+        case 'tildel': {
+          const members = req.user!.mode === 'local' ? [{ id: req.user!.id, aadObjectId: req.user!.id, name: req.user!.name }] : t.channel?.teamId ? await d.teamMembers(t.channel.teamId) : [];
+          const m = members.find((x) => x.aadObjectId === body.data.assignee || x.id === body.data.assignee);
+          if (!m) throw new DomainError('validation', 'Den du vil tildele saken til, er ikke medlem av teamet.');
+          next = await d.tickets.assign({ ...base, assignee: { id: m.aadObjectId ?? m.id, name: m.name } });
+          break;
+        }
+      }
+      d.kick();
+      d.log.info({ event: 'tab_ticket_action', ticketId: t.id, verb, version: next.version });
+      res.json({ ticket: summary(next, d.clock()) });
+    } catch (err) {
+      if (err instanceof StaleTicketError) {
+        const last = err.current.history[err.current.history.length - 1];
+        res.status(409).json({ error: `Saken er endret siden du så den (sist: ${last?.action ?? 'endret'} av ${last?.actor.name ?? 'noen'}). Visningen er oppdatert.`, ticket: summary(err.current, d.clock()) });
+      } else if (err instanceof DomainError) {
+        const status = err.code === 'forbidden' ? 403 : err.code === 'not-found' ? 404 : err.code === 'transition' ? 409 : 400;
+        res.status(status).json({ error: err.message });
+      } else throw err;
+    }
+  });
+
+  const listBookings = async (query: unknown) => {
+    const q = BookingQuery.parse(query);
+    const now = d.clock().getTime();
+    const officeOf = new Map(d.counsellors.map((c) => [c.mailbox, c.offices]));
+    return (await d.store.listBookings())
+      .filter((b) => (q.when === 'alle' ? true : q.when === 'kommende' ? Date.parse(b.end) >= now : Date.parse(b.end) < now))
+      .filter((b) => !q.counsellor || b.counsellor.mailbox === q.counsellor.toLowerCase())
+      .filter((b) => !q.office || (officeOf.get(b.counsellor.mailbox) ?? []).includes(q.office) || b.place?.includes(q.office))
+      .filter((b) => !q.state || b.state === q.state)
+      .sort((a, b) => (q.when === 'tidligere' ? b.start.localeCompare(a.start) : a.start.localeCompare(b.start)))
+      .map(bookingRow);
+  };
+  r.get('/api/tab/bookings', team, async (req, res) => {
+    res.json({
+      bookings: await listBookings(req.query),
+      facets: {
+        counsellors: d.counsellors.map((c) => ({ id: c.mailbox, name: c.name })),
+        offices: [...new Set(d.counsellors.flatMap((c) => c.offices))].sort((a, b) => a.localeCompare(b, 'nb')),
+        active: ACTIVE_BOOKING_STATES,
+      },
+    });
+  });
+  r.get('/api/tab/bookings.csv', team, async (req, res) => {
+    const rows = await listBookings(req.query);
+    sendCsv(res, 'bookinger', toCsv(['Samtale', 'Status', 'Rådgiver', 'Start', 'Slutt', 'Form', 'Sted', 'Tema', 'Veileder'], rows.map((b) => [b.id, b.state, b.counsellor, b.start, b.end, b.format, b.place, b.topic, b.veileder])));
+  });
+
+  const report = async (query: unknown): Promise<StatisticsReport> => {
+    const q = StatsQuery.parse(query);
+    const pages = await d.store.listPages();
+    const labels = new Map<string, string>();
+    for (const p of pages) {
+      const segs = new URL(p.url).pathname.split('/').filter((s) => s && s !== 'index.html');
+      if (segs.length === 1) labels.set(segs[0], p.title.split(/ [|–-] /)[0].trim());
+    }
+    return statisticsReport({
+      questions: await d.store.listQuestions(), tickets: await d.store.listTickets(), bookings: await d.store.listBookings(),
+      offices: [...new Set(d.counsellors.flatMap((c) => c.offices))], topicOf: (u) => topicFromUrl(u, labels), now: d.clock(),
+    }, q.granularity, q.range);
+  };
+  r.get('/api/tab/stats', any, async (req, res) => {
+    res.json(await report(req.query));
+  });
+  r.get('/api/tab/stats.csv', any, async (req, res) => {
+    const id = String(req.query.table ?? '');
+    const table = (await report(req.query)).tables.find((t) => t.id === id);
+    if (!table) {
+      res.status(404).json({ error: 'Ukjent tabell.' });
+      return;
+    }
+    sendCsv(res, `statistikk-${table.id}`, toCsv(table.columns, table.rows));
+  });
+
+  r.get('/api/tab/settings', admin, async (_req, res) => {
+    const report: CrawlReport | undefined = await d.store.lastCrawlReport();
+    res.json({
+      ...d.settings(),
+      counsellors: d.counsellors.map((c) => ({ name: c.name, mailbox: c.mailbox, regions: c.regions, offices: c.offices, languages: c.languages, topics: c.topics })),
+      channels: (await d.store.listEscalationChannels()).map((c) => ({ teamName: c.teamName, channelName: c.channelName, sections: c.sections.map((s) => SECTION_LABELS[s as keyof typeof SECTION_LABELS] ?? s), regions: c.regions, setBy: c.setBy.name, setAt: c.setAt })),
+      pages: (await d.store.listPages()).length,
+      lastCrawl: report,
+      crawl: d.crawl.status(),
+    });
+  });
+  r.get('/api/tab/crawl', admin, (_req, res) => {
+    res.json(d.crawl.status());
+  });
+  r.post('/api/tab/crawl', admin, (req: Authed, res) => {
+    d.crawl.start();
+    d.log.info({ event: 'tab_recrawl_requested' });
+    res.status(202).json(d.crawl.status());
+  });
+  r.use('/api/tab', (err: Error, _req: Request, res: Response, next: NextFunction) => {
+    if (err instanceof z.ZodError) {
+      res.status(400).json({ error: 'Ugyldig filter.' });
+      return;
+    }
+    next(err);
+  });
+  return r;
+}
