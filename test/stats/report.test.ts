@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { share, statisticsReport, topicFromUrl } from '../../src/stats/report.js';
+import type { QuestionRecord } from '../../src/store/store.js';
+
+describe('statistics report (what the tab shows and exports)', () => {
+  it('shows a share only when neither count is under five', () => {
+    assert.equal(share(9, 12), '75 %');
+    assert.equal(share(0, 12), '0 %');
+    assert.equal(share(3, 12), '–', '3 of 12 would reveal a small count');
+    assert.equal(share(4, 4), '–');
+    assert.equal(share(0, 0), '–');
+  });
+
+  it('names topics after the site section of the best page', () => {
+    const labels = new Map([['eksamen', 'Eksamen og privatist']]);
+    assert.equal(topicFromUrl('https://fjordvik.example/eksamen/privatist', labels), 'Eksamen og privatist');
+    assert.equal(topicFromUrl('https://fjordvik.example/voksne-opplaering/x', labels), 'Voksne opplaering');
+    assert.equal(topicFromUrl(undefined, labels), 'Uten treff');
+    assert.equal(topicFromUrl('https://fjordvik.example/', labels), 'Forsiden');
+  });
+
+  it('never puts a raw count under five in any table, and keeps the period range', () => {
+    const now = new Date('2026-11-20T12:00:00Z');
+    const qs: QuestionRecord[] = [];
+    for (let i = 0; i < 7; i++) qs.push({ id: `a${i}`, at: '2026-11-18T09:00:00Z', userHash: 'h', conversationType: 'personal', outcome: 'answer', topUrl: 'https://x.example/eksamen/a', office: 'NAV Lia' });
+    qs.push({ id: 'e1', at: '2026-11-18T09:00:00Z', userHash: 'h', conversationType: 'personal', outcome: 'escalate', topUrl: 'https://x.example/voksne/a', text: 'realkompetanse for helsefagarbeider' });
+    qs.push({ id: 'old', at: '2025-01-10T09:00:00Z', userHash: 'h', conversationType: 'personal', outcome: 'answer' });
+    const r = statisticsReport({ questions: qs, tickets: [], bookings: [], offices: ['NAV Lia', 'NAV Sandvåg'], topicOf: (u) => topicFromUrl(u, new Map()), now }, 'week', '3m');
+    assert.equal(r.totals.asked, '8', 'the question from 2025 is outside the range');
+    for (const t of r.tables) for (const row of t.rows) for (const cell of row.slice(1)) assert.ok(!/^[1-4]$/.test(cell), `${t.id}: ${row.join(';')}`);
+    assert.deepEqual(r.tables.find((t) => t.id === 'ubesvart')?.rows, [['Voksne', '<5', 'realkompetanse for helsefagarbeider']]);
+    assert.deepEqual(r.tables.find((t) => t.id === 'kontorer')?.rows, [['NAV Lia', '7', '0'], ['Ukjent kontor', '<5', '0'], ['NAV Sandvåg', '0', '0']]);
+    assert.equal(statisticsReport({ questions: qs, tickets: [], bookings: [], offices: [], topicOf: () => 'x', now }, 'month', 'alt').totals.asked, '9');
+  });
+});
