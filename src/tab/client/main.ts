@@ -204,7 +204,7 @@ function drawChart(canvas: HTMLCanvasElement, tb: ReportTable): void {
     type: c.type,
     data: {
       labels: tb.rows.map((r) => r[c.labelColumn]),
-      datasets: c.valueColumns.map((col, i) => ({ label: tb.columns[col], data: tb.rows.map((r) => num(r[col])), backgroundColor: PALETTE[i % PALETTE.length], borderColor: PALETTE[i % PALETTE.length] })),
+      datasets: c.valueColumns.map((col, i) => ({ label: tb.columns[col], data: tb.rows.map((r) => num(r[col])), backgroundColor: PALETTE[i % PALETTE.length], borderColor: PALETTE[i % PALETTE.length], maxBarThickness: 56 })),
     },
     options: {
       indexAxis: c.horizontal ? 'y' : 'x', animation: false, responsive: true, maintainAspectRatio: false,
@@ -219,7 +219,9 @@ async function renderStatistikk(): Promise<void> {
   const r = await api<{ totals: Record<string, string>; tables: ReportTable[] }>(`/api/tab/stats?${q}`);
   const set = (k: 'granularity' | 'range') => (v: string) => { statsFilters[k] = v; void show('statistikk'); };
   const sections = r.tables.map((tb) => {
-    const canvas = tb.chart && tb.rows.length ? h('canvas', { role: 'img', 'aria-label': `Diagram: ${tb.title}. Tallene står i tabellen under.` }) : undefined;
+    // A chart only when something can be drawn (counts under five are not drawn at all).
+    const drawable = tb.chart && tb.rows.some((r) => tb.chart!.valueColumns.some((c) => /^\d+$/.test(r[c]) && r[c] !== '0'));
+    const canvas = drawable ? h('canvas', { role: 'img', 'aria-label': `Diagram: ${tb.title}. Tallene står i tabellen under.` }) : undefined;
     return h('section', { class: 'stat', id: `stat-${tb.id}`, 'aria-labelledby': `h-${tb.id}` },
       h('h3', { id: `h-${tb.id}` }, tb.title), h('p', { class: 'desc' }, tb.description),
       canvas ? h('div', { class: 'chart' }, canvas) : undefined,
