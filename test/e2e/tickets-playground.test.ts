@@ -235,4 +235,30 @@ describe('e2e: ticket flow in the Microsoft 365 Agents Playground (Teams mock) +
     copyFileSync(shots['6-channel-answered'], join(DOCS_SCREENSHOTS, 'tickets-channel-answered.png'));
     copyFileSync(shots['7-veileder-answer'], join(DOCS_SCREENSHOTS, 'tickets-veileder-answer.png'));
   });
+
+  it('then shows a newcomer the ticket and real statistics in the tab (local mode, outside Teams)', async function () {
+    const tab = await session!.context.newPage();
+    try {
+      await tab.goto(`${app!.url}/tab`);
+      await tab.locator('#lokal-modus').waitFor();
+      await tab.getByLabel('Navn').fill('Nina Nykommer');
+      await tab.getByLabel('Rolle').selectOption('admin');
+      await tab.getByRole('button', { name: 'Logg inn' }).click();
+      await tab.getByLabel('Status').waitFor();
+      await tab.getByLabel('Status').selectOption('alle');
+      const [ticket] = await app!.store.listTickets();
+      const row = tab.locator('#saker-tabell tbody tr', { hasText: ticket.id });
+      await row.waitFor();
+      assert.match(await row.innerText(), /Lukket\s+Fagopplæring/);
+      await tab.getByRole('tab', { name: 'Statistikk' }).click();
+      await tab.locator('#nokkeltall').waitFor();
+      const { suppress } = await import('../../src/stats/statistics.js');
+      const asked = (await app!.store.listQuestions()).length;
+      assert.match(await tab.locator('#nokkeltall').innerText(), new RegExp(`^${suppress(asked).replace('<', '\\<')}\\s+Spørsmål`));
+      assert.match(await tab.locator('#tabell-saker tbody').innerText(), /<5/, 'one ticket, shown as <5');
+      await tab.screenshot({ path: join(ARTIFACTS, 'tickets-8-tab.png') });
+    } finally {
+      await tab.close();
+    }
+  });
 });
