@@ -100,7 +100,7 @@ export function createTabApi(d: TabApiDeps): express.Router {
       res.status(404).json({ error: 'Utviklerinnlogging finnes ikke i denne installasjonen. Åpne fanen i Teams.' });
       return;
     }
-    const body = z.object({ name: z.string().min(1).max(80), role: z.enum(['team', 'admin', 'leder']) }).safeParse(req.body);
+    const body = z.object({ name: z.string().min(1).max(80), role: z.enum(['team', 'admin', 'leder', 'veileder']) }).safeParse(req.body);
     if (!body.success) {
       res.status(400).json({ error: 'Skriv et navn og velg en rolle.' });
       return;
@@ -122,13 +122,26 @@ export function createTabApi(d: TabApiDeps): express.Router {
       res.status(err.status).json({ error: err.message });
     }
   };
+  const anyone = authed(['team', 'admin', 'leder', 'veileder']);
   const any = authed(['team', 'admin', 'leder']);
   const team = authed(['team', 'admin']);
   const admin = authed(['admin']);
 
-  r.get('/api/tab/me', any, (req: Authed, res) => {
+  r.get('/api/tab/me', anyone, (req: Authed, res) => {
     const u = req.user!;
     res.json({ name: u.name, roles: u.roles, mode: u.mode });
+  });
+
+  // "Mine saker": a veileder's own tickets and talks (everyone signed in has this view).
+  r.get('/api/tab/mine', anyone, async (req: Authed, res) => {
+    const me = req.user!.id;
+    const now = d.clock();
+    const tickets = (await d.store.listTickets()).filter((t) => t.requester.id === me).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    const bookings = (await d.store.listBookings()).filter((b) => b.veileder.id === me).sort((a, b) => b.start.localeCompare(a.start));
+    res.json({
+      tickets: tickets.map((t) => ({ ...summary(t, now), answer: t.answer ? { text: t.answer.text, by: t.answer.by.name, at: t.answer.at } : undefined, pendingQuestion: t.pendingQuestion ? { text: t.pendingQuestion.text, by: t.pendingQuestion.by.name } : undefined })),
+      bookings: bookings.map(bookingRow),
+    });
   });
 
   const listTickets = async (query: unknown) => {

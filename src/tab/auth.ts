@@ -10,7 +10,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 
-export type TabRole = 'team' | 'admin' | 'leder';
+/** team: the queue and bookings; admin: also settings; leder: statistics; veileder: only their own tickets and talks. */
+export type TabRole = 'team' | 'admin' | 'leder' | 'veileder';
 
 export interface TabUser {
   /** Entra object id (the same id the bot sees as aadObjectId), or "dev:…" in local mode. */
@@ -81,7 +82,6 @@ export class TabAuth {
     const token = /^Bearer ([A-Za-z0-9._~+/=-]{10,8192})$/.exec(header ?? '')?.[1];
     if (!token) throw new TabAuthError(401, 'Du er ikke logget inn.');
     const user = token.startsWith('dev.') ? this.devUser(token) : await this.entraUser(token);
-    if (user.roles.length === 0) throw new TabAuthError(403, 'Du har ikke tilgang til Veiviser-fanen. Den er for utdanningsteamet og ledere.');
     return user;
   }
 
@@ -144,6 +144,8 @@ export class TabAuth {
     if (this.o.adminIds.includes(claims.oid) || inGroup(this.o.groups.admin) || membership.owner) roles.add('admin');
     if (roles.has('admin') || membership.member || inGroup(this.o.groups.team)) roles.add('team');
     if (inGroup(this.o.groups.leder)) roles.add('leder');
+    // Everyone else signed in from an allowed tenant is a veileder: their own tickets and talks only.
+    if (roles.size === 0) roles.add('veileder');
     return { id: claims.oid, name: claims.name ?? claims.preferred_username ?? 'Ukjent', tenantId: tid, roles: [...roles], mode: 'teams' };
   }
 }

@@ -60,9 +60,14 @@ describe('the tab API over HTTP: SSO, the queue, actions that update the channel
     assert.equal((await tab('/api/tab/tickets', undefined)).status, 401);
     assert.equal((await tab('/api/tab/tickets', await entra.token({}, { key: 'other' }))).status, 401);
     assert.equal((await tab('/api/tab/tickets', await entra.token({ tid: 'another-tenant' }))).status, 403);
-    const stranger = await tab('/api/tab/me', await entra.token({ oid: 'aad-mallory', name: 'Mallory' }));
-    assert.equal(stranger.status, 403);
-    assert.match(stranger.body.error, /ikke tilgang/);
+    const stranger = await entra.token({ oid: 'aad-mallory', name: 'Mallory' });
+    assert.deepEqual((await tab('/api/tab/me', stranger)).body.roles, ['veileder'], 'signed in from the tenant: a veileder');
+    for (const path of ['/api/tab/tickets', `/api/tab/tickets/${ticketId}`, '/api/tab/bookings', '/api/tab/stats', '/api/tab/settings', '/api/tab/tickets.csv']) {
+      const r = await tab(path, stranger);
+      assert.equal(r.status, 403, path);
+      assert.match(r.body.error, /ikke tilgang/);
+    }
+    assert.deepEqual((await tab('/api/tab/mine', stranger)).body, { tickets: [], bookings: [] }, 'nobody else\'s tickets');
   });
 
   it('gives roles from the team roster: a member sees the queue, the owner the settings, a leader only statistics', async () => {
@@ -120,6 +125,10 @@ describe('the tab API over HTTP: SSO, the queue, actions that update the channel
     assert.equal(ok.status, 200);
     await h.waitForSent((s) => s.conversationId === 'a:personal-kari' && JSON.stringify(s.activity).includes('praksiskandidat'), from);
     assert.equal((await h.app.store.getTicket(ticketId))?.state, 'besvart');
+    // The veileder's personal tab shows her tickets and the answer.
+    const mine = await tab('/api/tab/mine', await entra.token({ oid: 'aad-kari', name: 'Kari Veileder' }));
+    assert.deepEqual(mine.body.tickets.map((t: Json) => t.id).sort(), (await h.app.store.listTickets()).map((t) => t.id).sort());
+    assert.match(mine.body.tickets.find((t: Json) => t.id === ticketId).answer.text, /praksiskandidat/);
   });
 
   it('refuses actions from someone who is not on the ticket\'s team, and forged action data', async () => {

@@ -8,7 +8,7 @@ import { app, authentication, pages } from '@microsoft/teams-js';
 import Chart from 'chart.js/auto';
 import { t } from './texts.nb.js';
 
-type View = 'saker' | 'bookinger' | 'statistikk' | 'innstillinger';
+type View = 'saker' | 'bookinger' | 'statistikk' | 'innstillinger' | 'mine';
 type Attrs = Record<string, string | boolean | number | undefined | ((e: Event) => void)>;
 type Child = Node | string | undefined | false | null;
 
@@ -302,9 +302,31 @@ async function renderInnstillinger(): Promise<void> {
   if (s.crawl.running) void recrawl();
 }
 
+// ---------------------------------------------------------------- Mine saker (veiledere)
+async function renderMine(): Promise<void> {
+  const data = await api<{ tickets: (TicketRow & { createdAt: string; answer?: { text: string; by: string; at: string }; pendingQuestion?: { text: string; by: string } })[]; bookings: { id: string; state: string; counsellor: string; start: string; format: string; topic: string }[] }>('/api/tab/mine');
+  fill(main(),
+    h('h2', {}, t.views.mine),
+    h('p', { class: 'desc' }, t.mine.intro),
+    data.tickets.length === 0 ? h('p', { class: 'empty' }, t.mine.noTickets)
+    : table(t.mine.ticketsCaption(data.tickets.length), t.mine.ticketCols, data.tickets.map((r) => [
+      r.id, h('span', { class: `badge state-${r.state}` }, r.stateLabel), r.sectionLabel, when(r.createdAt), r.question,
+      r.answer ? `${r.answer.text} — ${r.answer.by}` : r.pendingQuestion ? `${t.mine.question}: ${r.pendingQuestion.text}` : '–',
+    ]), 'mine-saker'),
+    h('h3', {}, t.mine.talks),
+    data.bookings.length === 0 ? h('p', { class: 'empty' }, t.mine.noTalks)
+    : table(t.mine.talksCaption(data.bookings.length), t.mine.talkCols, data.bookings.map((b) => [
+      b.id, when(b.start), b.counsellor, t.bookinger.formats[b.format] ?? b.format, b.topic, h('span', { class: `badge booking-${b.state}` }, t.bookinger.states[b.state] ?? b.state),
+    ]), 'mine-samtaler'),
+    h('p', { class: 'desc' }, t.mine.howTo),
+  );
+}
+
 // ---------------------------------------------------------------- shell
 function allowedViews(): View[] {
   const roles = state.me?.roles ?? [];
+  // A veileder (no county role) sees only their own tickets and talks.
+  if (roles.length === 1 && roles[0] === 'veileder') return ['mine'];
   const v: View[] = [];
   if (roles.includes('team') || roles.includes('admin')) v.push('saker', 'bookinger');
   v.push('statistikk');
@@ -325,6 +347,7 @@ async function show(view: View): Promise<void> {
     if (view === 'saker') await renderSaker();
     else if (view === 'bookinger') await renderBookinger();
     else if (view === 'statistikk') await renderStatistikk();
+    else if (view === 'mine') await renderMine();
     else await renderInnstillinger();
     status('');
   } catch (err) {
@@ -422,7 +445,7 @@ function configPage(): void {
 async function boot(): Promise<void> {
   const params = new URLSearchParams(location.search);
   const v = params.get('view');
-  if (v === 'saker' || v === 'bookinger' || v === 'statistikk' || v === 'innstillinger') state.view = v;
+  if (v === 'saker' || v === 'bookinger' || v === 'statistikk' || v === 'innstillinger' || v === 'mine') state.view = v;
   if (window.parent !== window) {
     try {
       await Promise.race([app.initialize(), new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 5000))]);
