@@ -36,6 +36,8 @@ import { formatReport, ingestSite } from './faq/ingest.js';
 import { Analyzer, loadLexicon } from './faq/text.js';
 import { createServer } from './server.js';
 import { LowdbStore } from './store/lowdb-store.js';
+import { PgStore } from './store/pg-store.js';
+import type { Store } from './store/store.js';
 import { TeamDirectory } from './bot/team-directory.js';
 import { createTabApi, type CrawlStatus } from './tab/api.js';
 import { TabAuth } from './tab/auth.js';
@@ -47,7 +49,7 @@ export interface App {
   url: string;
   siteUrl: string;
   faq: () => FaqService | undefined;
-  store: LowdbStore;
+  store: Store;
   /** The booking rules (housekeeping runs them on a timer; tests may run them at once). */
   bookings: BookingService;
   demoSite?: DemoSite;
@@ -68,7 +70,7 @@ export interface AppOverrides {
 }
 
 export async function startApp(config: Config, log: Logger, overrides: AppOverrides = {}): Promise<App> {
-  const store = await LowdbStore.open(config.dataDir);
+  const store: Store = config.database ? await PgStore.open({ url: config.database.url, poolSize: config.database.poolSize, log }) : await LowdbStore.open(config.dataDir);
   const analyzer = new Analyzer(loadLexicon(config.lexiconFile));
   const thresholds = loadThresholds(config.thresholdsFile);
   let demoSite: DemoSite | undefined;
@@ -84,7 +86,9 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   const contactUrl = config.contactUrl ?? new URL('/om-oss/kontakt', siteUrl).href;
 
   let faq: FaqService | undefined;
+  let contentSeen = -1;
   const rebuild = async (): Promise<void> => {
+    contentSeen = await store.contentVersion();
     // Answers the team saved as FAQ ("Lagre svaret som FAQ") are curated entries too.
     const saved: CuratedEntry[] = (await store.listTickets())
       .filter((t) => t.faq)
@@ -121,6 +125,16 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   })();
   ready.catch((err: Error) => log.error({ event: 'first_index_failed', err: err.message }));
 
+  // Several instances: each one's index follows content changed through another (PostgreSQL).
+  const contentPoll = config.database
+    ? setInterval(() => void (async () => {
+      if (faq && (await store.contentVersion()) !== contentSeen) {
+        log.info({ event: 'content_changed_elsewhere' });
+        await rebuild();
+      }
+    })().catch((err: Error) => log.warn({ event: 'content_poll_failed', err: err.message })), config.contentPollSeconds * 1000)
+    : undefined;
+  contentPoll?.unref();
   const timer = config.recrawlMinutes > 0
     ? setInterval(() => void recrawl().catch((err: Error) => log.error({ event: 'crawl_failed', err: err.message })), config.recrawlMinutes * 60_000)
     : undefined;
@@ -268,6 +282,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     recrawl,
     async close() {
       if (timer) clearInterval(timer);
+      if (contentPoll) clearInterval(contentPoll);
       clearInterval(housekeeping);
       notifications?.stop();
       await worker.stop();

@@ -47,6 +47,9 @@ const Env = z.object({
   PUBLIC_BASE_URL: url,
   VEILEDER_CALENDAR_TENANT_IDS: optionalString,
   TEAMS_SSO_APP_ID: optionalString,
+  DATABASE_URL: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().regex(/^postgres(ql)?:\/\//, 'skal være en PostgreSQL-URL (postgres://bruker:passord@vert:5432/database)').optional()),
+  DATABASE_POOL_SIZE: intIn(1, 100, 10),
+  CONTENT_POLL_SECONDS: intIn(1, 3600, 10),
   TAB_TEAM_GROUP_IDS: optionalString,
   TAB_ADMIN_GROUP_IDS: optionalString,
   TAB_LEADER_GROUP_IDS: optionalString,
@@ -96,6 +99,10 @@ export interface Config {
   publicBaseUrl?: string;
   /** Tenants whose veiledere's calendars the app may read (usually only the county's own). */
   veilederCalendarTenantIds: string[];
+  /** PostgreSQL for several instances; undefined = the lowdb files in dataDir (one process). */
+  database?: { url: string; poolSize: number };
+  /** How often an instance checks whether another instance changed the content (PostgreSQL only). */
+  contentPollSeconds: number;
   /** The tab's single sign-on: the Entra app id (default: the bot's) and groups that give roles. */
   tab: { ssoAppId?: string; groups: { team: string[]; admin: string[]; leder: string[] } };
 }
@@ -164,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     counsellorsFile: e.COUNSELLORS_FILE ? resolve(e.COUNSELLORS_FILE) : undefined,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/$/, ''),
     veilederCalendarTenantIds: (e.VEILEDER_CALENDAR_TENANT_IDS ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+    database: e.DATABASE_URL ? { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : undefined,
+    contentPollSeconds: e.CONTENT_POLL_SECONDS,
     tab: { ssoAppId: e.TEAMS_SSO_APP_ID ?? e.MicrosoftAppId, groups: { team: list(e.TAB_TEAM_GROUP_IDS), admin: list(e.TAB_ADMIN_GROUP_IDS), leder: list(e.TAB_LEADER_GROUP_IDS) } },
     booking: { holdHours: e.BOOKING_HOLD_HOURS, bufferMinutes: e.BOOKING_BUFFER_MINUTES, noticeWorkingDays: e.BOOKING_NOTICE_WORKING_DAYS, periodWorkingDays: e.BOOKING_PERIOD_WORKING_DAYS },
   };

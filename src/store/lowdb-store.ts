@@ -6,7 +6,8 @@
  * previous file. Writes are queued one at a time within the process.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -15,7 +16,8 @@ import type { CrawlReport, StoredPage } from '../faq/crawler.js';
 import type { OutboxMessage } from '../outbox/types.js';
 import type { Ticket } from '../tickets/model.js';
 import { ACTIVE_BOOKING_STATES, type Booking } from '../booking/model.js';
-import { StoreCorruptError, type QuestionRecord, type Store, type StoredConversation, type TicketUpdate, type EscalationChannel, type VeilederProfile, type StoredCalendarEvent, type CalendarEventPatch } from './store.js';
+import { bookingConflict } from './booking-conflict.js';
+import { StoreCorruptError, StoreLockedError, type QuestionRecord, type Store, type StoredConversation, type TicketUpdate, type EscalationChannel, type VeilederProfile, type StoredCalendarEvent, type CalendarEventPatch } from './store.js';
 
 interface ContentData { version: 1; pages: StoredPage[]; lastCrawl?: CrawlReport }
 interface AppData {
@@ -49,12 +51,63 @@ async function open<T>(file: string, empty: T): Promise<Low<T>> {
   return db;
 }
 
+/**
+ * One process per data directory: a lock file holding the owner's pid and host. A lock left by a
+ * process that no longer runs (a crash, kill -9) is taken over; a live owner stops the start.
+ */
+function takeLock(dataDir: string): string {
+  const file = join(dataDir, 'veiviser.lock');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() }));
+      closeSync(fd);
+      return file;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      let owner: { pid?: number; host?: string } = {};
+      try {
+        owner = JSON.parse(readFileSync(file, 'utf8')) as typeof owner;
+      } catch {
+        // Unreadable or half-written lock: treated as stale below.
+      }
+      const alive = (pid: number): boolean => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch (e) {
+          return (e as NodeJS.ErrnoException).code === 'EPERM';
+        }
+      };
+      if (owner.pid && owner.pid !== process.pid && (owner.host !== hostname() || alive(owner.pid))) throw new StoreLockedError(dataDir, owner.pid);
+      try {
+        unlinkSync(file);
+      } catch {
+        // Someone else removed it first; try again.
+      }
+    }
+  }
+  throw new Error(`Kunne ikke låse datamappa ${dataDir}.`);
+}
+
 export class LowdbStore implements Store {
   private queue: Promise<unknown> = Promise.resolve();
-  private constructor(private readonly content: Low<ContentData>, private readonly app: Low<AppData>) {}
+  /** Grows with content changes (one process: memory is enough; a restart rebuilds the index anyway). */
+  private contentStamp = 0;
+  private constructor(private readonly content: Low<ContentData>, private readonly app: Low<AppData>, private readonly dataDir: string, private readonly lockFile: string) {}
 
   static async open(dataDir: string): Promise<LowdbStore> {
     mkdirSync(dataDir, { recursive: true });
+    const lockFile = takeLock(dataDir);
+    try {
+      return await LowdbStore.openLocked(dataDir, lockFile);
+    } catch (err) {
+      try { unlinkSync(lockFile); } catch { /* already gone */ }
+      throw err;
+    }
+  }
+
+  private static async openLocked(dataDir: string, lockFile: string): Promise<LowdbStore> {
     const content = await open<ContentData>(join(dataDir, 'content.json'), { version: 1, pages: [] });
     const app = await open<AppData>(join(dataDir, 'veiviser.json'), { version: 1, questions: [], conversations: {}, tickets: [], ticketSeq: {}, outbox: [], channels: [], veiledere: {}, bookings: [], bookingSeq: {}, calendarEvents: {}, workingHours: {}, secrets: {} });
     if (!Array.isArray(content.data.pages)) throw new StoreCorruptError(join(dataDir, 'content.json'), new Error('"pages" mangler'));
@@ -75,7 +128,7 @@ export class LowdbStore implements Store {
     if (!isRecord(app.data.calendarEvents) || !Object.values(app.data.calendarEvents).every(Array.isArray) || !isRecord(app.data.workingHours)) {
       throw new StoreCorruptError(join(dataDir, 'veiviser.json'), new Error('"calendarEvents" eller "workingHours" har feil form'));
     }
-    return new LowdbStore(content, app);
+    return new LowdbStore(content, app, dataDir, lockFile);
   }
 
   /** Runs writes one after another; a failed write rejects its caller but not the next write. */
@@ -101,11 +154,20 @@ export class LowdbStore implements Store {
         this.content.data = previous;
         throw err;
       }
+      if (gone.size) this.contentStamp++;
     });
   }
 
   async lastCrawlReport(): Promise<CrawlReport | undefined> {
     return this.content.data.lastCrawl;
+  }
+
+  async contentVersion(): Promise<number> {
+    return this.contentStamp;
+  }
+
+  async ping(): Promise<void> {
+    accessSync(this.dataDir, constants.W_OK);
   }
 
   recordQuestion(q: QuestionRecord): Promise<void> {
@@ -207,26 +269,15 @@ export class LowdbStore implements Store {
       const current = this.app.data.tickets[i];
       if (current.version !== expectedVersion) return { ok: false, reason: 'stale', current: structuredClone(current) };
       const next = { ...change(structuredClone(current)), version: current.version + 1 };
+      if (JSON.stringify(current.faq) !== JSON.stringify(next.faq)) this.contentStamp++;
       this.app.data.tickets[i] = next;
       if (outbox) this.app.data.outbox.push(...outbox(next));
       return { ok: true, ticket: structuredClone(next) };
     });
   }
 
-  /** An active booking of the same counsellor overlapping b's time (± buffer), other than b itself. */
   private bookingConflict(b: Booking, bufferMs: number): Booking | undefined {
-    const times = (x: Booking): { s: number; e: number }[] => [
-      { s: Date.parse(x.start), e: Date.parse(x.end) },
-      ...(x.proposed ? [{ s: Date.parse(x.proposed.start), e: Date.parse(x.proposed.end) }] : []),
-    ];
-    const mine = times(b);
-    return this.app.data.bookings.find(
-      (o) =>
-        o.id !== b.id &&
-        ACTIVE_BOOKING_STATES.includes(o.state) &&
-        o.counsellor.mailbox.toLowerCase() === b.counsellor.mailbox.toLowerCase() &&
-        times(o).some((t) => mine.some((m) => t.s - bufferMs < m.e && t.e + bufferMs > m.s)),
-    );
+    return bookingConflict(this.app.data.bookings, b, bufferMs);
   }
 
   createBooking(year: number, build: (n: number) => Booking, bufferMs: number, outbox?: (b: Booking) => OutboxMessage[]): Promise<{ ok: true; booking: Booking } | { ok: false; conflict: Booking }> {
@@ -392,5 +443,10 @@ export class LowdbStore implements Store {
 
   async close(): Promise<void> {
     await this.queue;
+    try {
+      unlinkSync(this.lockFile);
+    } catch {
+      // Already gone.
+    }
   }
 }

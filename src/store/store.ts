@@ -48,6 +48,14 @@ export interface Store {
   /** Writes a crawl's changes and its report in one durable write. */
   applyCrawl(change: { upserted: StoredPage[]; removed: string[]; report: CrawlReport }): Promise<void>;
   lastCrawlReport(): Promise<CrawlReport | undefined>;
+  /**
+   * A number that grows whenever what the search index is built from changes (a crawl that
+   * changed pages, an answer saved as FAQ), so that every instance can rebuild its index when
+   * another instance changed the content.
+   */
+  contentVersion(): Promise<number>;
+  /** Resolves when the store can be read and written (readiness), rejects otherwise. */
+  ping(): Promise<void>;
   recordQuestion(q: QuestionRecord): Promise<void>;
   getQuestion(id: string): Promise<QuestionRecord | undefined>;
   listQuestions(): Promise<QuestionRecord[]>;
@@ -169,6 +177,14 @@ export interface VeilederProfile {
 }
 
 export type TicketUpdate = { ok: true; ticket: Ticket } | { ok: false; reason: 'stale'; current: Ticket } | { ok: false; reason: 'not-found' };
+
+/** Another running Veiviser process uses the same lowdb data directory. */
+export class StoreLockedError extends Error {
+  constructor(readonly dir: string, readonly pid: number) {
+    super(`Datamappa ${dir} brukes allerede av en annen Veiviser-prosess (pid ${pid}). lowdb-lageret tåler bare én prosess: stopp den andre, bruk en annen VEIVISER_DATA_DIR, eller bruk PostgreSQL (DATABASE_URL) for flere instanser.`);
+    this.name = 'StoreLockedError';
+  }
+}
 
 /** A data file exists but cannot be read: the app stops rather than overwrite it. */
 export class StoreCorruptError extends Error {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LowdbStore } from '../../src/store/lowdb-store.js';
 import { StoreCorruptError, type QuestionRecord } from '../../src/store/store.js';
+import { storeContract } from './contract.js';
 
 const question = (id: string): QuestionRecord => ({ id, at: new Date().toISOString(), userHash: 'h', conversationType: 'personal', outcome: 'answer' });
 
@@ -42,4 +43,21 @@ describe('lowdb store', () => {
     writeFileSync(file, '[]');
     await assert.rejects(LowdbStore.open(dir), StoreCorruptError);
   });
+});
+
+storeContract('lowdb', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'veiviser-contract-'));
+  let current = await LowdbStore.open(dir);
+  return {
+    store: current,
+    async reopen() {
+      await current.close();
+      current = await LowdbStore.open(dir);
+      return current;
+    },
+    async close() {
+      await current.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 });
