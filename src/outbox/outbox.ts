@@ -173,7 +173,7 @@ export class OutboxWorker {
       random: Math.random,
       pollMs: 1000,
       leaseMs: 60_000,
-      batch: 10,
+      batch: 25,
       baseDelayMs: 2000,
       maxDelayMs: 3_600_000,
       maxRetryAfterMs: 24 * 3_600_000,
@@ -244,7 +244,7 @@ export class OutboxWorker {
     const now = this.o.clock();
     const t = now.getTime();
     // Peek first: claiming writes the store, and most passes find nothing due.
-    const all = await this.o.store.listOutbox();
+    const all = await this.o.store.listUndeliveredOutbox();
     const due = all.some((m) => (m.status === 'pending' && Date.parse(m.nextAttemptAt) <= t) || (m.status === 'sending' && Date.parse(m.leaseUntil ?? '') <= t));
     if (!due) return 0;
     const claimed = await this.o.store.claimOutbox(now, this.o.leaseMs, this.o.batch);
@@ -358,7 +358,7 @@ export class OutboxWorker {
     // Waiting on a message that is itself waiting for a retry: look again when it is due. One
     // leased elsewhere (another instance, or a crashed pass) is looked at again a little later.
     if (on.status === 'pending') at = Math.max(at, Date.parse(on.nextAttemptAt));
-    else if (on.status === 'sending' && on.leaseUntil) at = Math.max(at, Math.min(Date.parse(on.leaseUntil), now.getTime() + 10 * this.o.waitMs));
+    else if (on.status === 'sending' && on.leaseUntil) at = Math.max(at, Math.min(Date.parse(on.leaseUntil), now.getTime() + 2 * this.o.waitMs));
     const nextAttemptAt = new Date(at).toISOString();
     await settle({ status: 'pending', nextAttemptAt, leaseUntil: undefined });
     this.o.log.debug({ event: 'outbox_waiting', id: msg.id, on: on.id, why, nextAttemptAt });

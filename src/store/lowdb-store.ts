@@ -386,6 +386,10 @@ export class LowdbStore implements Store {
     return structuredClone(this.app.data.outbox);
   }
 
+  async listUndeliveredOutbox(): Promise<OutboxMessage[]> {
+    return this.app.data.outbox.filter((m) => m.status === 'pending' || m.status === 'sending').map((m) => ({ ...structuredClone({ ...m, activity: {} }) }));
+  }
+
   async listCalendarEvents(mailbox: string, from: Date, to: Date): Promise<StoredCalendarEvent[]> {
     const f = from.getTime();
     const t = to.getTime();

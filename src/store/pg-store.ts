@@ -144,7 +144,7 @@ export class PgStore implements Store {
 
   private async insertOutbox(c: Q, messages: OutboxMessage[]): Promise<void> {
     for (const m of messages) {
-      await c.query('INSERT INTO outbox (id, status, next_attempt_at, lease_until, created_at, data) VALUES ($1, $2, $3, $4, $5, $6)', [m.id, m.status, m.nextAttemptAt, m.leaseUntil ?? null, m.createdAt, j(m)]);
+      await c.query('INSERT INTO outbox (id, conversation_key, status, next_attempt_at, lease_until, created_at, data) VALUES ($1, $2, $3, $4, $5, $6, $7)', [m.id, m.conversationKey, m.status, m.nextAttemptAt, m.leaseUntil ?? null, m.createdAt, j(m)]);
     }
   }
 
@@ -266,9 +266,13 @@ export class PgStore implements Store {
       `UPDATE outbox o SET status = 'sending', lease_until = $2,
          data = o.data || jsonb_build_object('status', 'sending', 'leaseUntil', $4::text)
        WHERE o.id IN (
-         SELECT id FROM outbox
-         WHERE (status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND lease_until <= $1)
-         ORDER BY next_attempt_at, created_at, seq LIMIT $3 FOR UPDATE SKIP LOCKED)
+         SELECT id FROM outbox d
+         WHERE ((d.status = 'pending' AND d.next_attempt_at <= $1) OR (d.status = 'sending' AND d.lease_until <= $1))
+           -- A conversation another worker is delivering (or claiming right now) is left to that
+           -- worker, so that one conversation's messages go out in order without two workers waiting on each other.
+           AND NOT EXISTS (SELECT 1 FROM outbox b WHERE b.conversation_key = d.conversation_key AND b.status = 'sending' AND b.lease_until > $1)
+           AND pg_try_advisory_xact_lock(hashtext('outbox:' || d.conversation_key))
+         ORDER BY d.next_attempt_at, d.created_at, d.seq LIMIT $3 FOR UPDATE SKIP LOCKED)
        RETURNING o.data, o.seq`,
       [now.toISOString(), lease, limit, lease],
     );
@@ -291,6 +295,10 @@ export class PgStore implements Store {
 
   async listOutbox(): Promise<OutboxMessage[]> {
     return this.rows(this.pool, 'SELECT data FROM outbox ORDER BY seq');
+  }
+
+  async listUndeliveredOutbox(): Promise<OutboxMessage[]> {
+    return this.rows(this.pool, `SELECT data || '{"activity":{}}'::jsonb AS data FROM outbox WHERE status IN ('pending', 'sending') ORDER BY seq`);
   }
 
   async listCalendarEvents(mailbox: string, from: Date, to: Date): Promise<StoredCalendarEvent[]> {

@@ -106,6 +106,12 @@ export interface Store {
   settleOutbox(id: string, patch: Partial<OutboxMessage>): Promise<OutboxMessage | undefined>;
   getOutboxMessage(id: string): Promise<OutboxMessage | undefined>;
   listOutbox(): Promise<OutboxMessage[]>;
+  /**
+   * Pending and sending messages only, in enqueue order, **with `activity` left empty**: the
+   * worker's view for ordering and dependencies (the messages it delivers come whole from
+   * claimOutbox), cheap when thousands of cards wait.
+   */
+  listUndeliveredOutbox(): Promise<OutboxMessage[]>;
 
   /**
    * The embedded calendar (local use and demos): events of one mailbox overlapping [from, to),

@@ -27,6 +27,10 @@ export interface Harness {
   post(activity: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
   /** Stops the app and starts a new one on the same data directory (a restart). */
   restartApp(): Promise<void>;
+  /** Starts another instance with the same configuration (PostgreSQL: the same database); closed with the harness. */
+  startInstance(): Promise<App>;
+  /** Posts an activity to the given instance (default: the first). */
+  postTo(app: App, activity: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
   /** Waits (bounded) for a delivery after index `from` that matches `pred`. */
   waitForSent(pred: (s: Sent) => boolean, from?: number, ms?: number): Promise<Sent>;
   /** Waits (bounded) until the connector has received `count` activities after `from`. */
@@ -85,6 +89,7 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
   });
   const app = await startApp(config, createLogger('info', logStream), overrides);
   await app.ready;
+  const others: App[] = [];
   const h: Harness = {
     app,
     dataDir,
@@ -93,8 +98,17 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
     logs,
     roster,
     failNext,
-    async post(activity) {
-      const res = await fetch(`${h.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    post(activity) {
+      return h.postTo(h.app, activity);
+    },
+    async startInstance() {
+      const other = await startApp(config, createLogger('info', logStream), overrides);
+      others.push(other);
+      await other.ready;
+      return other;
+    },
+    async postTo(target, activity) {
+      const res = await fetch(`${target.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
       const text = await res.text();
       let body: unknown = text;
       try { body = JSON.parse(text); } catch { /* not JSON */ }
@@ -120,6 +134,7 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
       await h.app.ready;
     },
     async close() {
+      for (const o of others) await o.close();
       await h.app.close();
       await new Promise<void>((r) => { connector.closeAllConnections(); connector.close(() => r()); });
       rmSync(dataDir, { recursive: true, force: true });

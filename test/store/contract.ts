@@ -130,7 +130,8 @@ export function storeContract(name: string, make: () => Promise<StoreUnderTest>,
     });
 
     it('leases each outbox message to one claimer; an expired lease is offered again', async () => {
-      await store.enqueueOutbox(Array.from({ length: 40 }, (_, i) => outboxOf(`m${String(i).padStart(2, '0')}`)));
+      // Forty conversations: a worker may hold back the rest of a conversation it is delivering.
+      await store.enqueueOutbox(Array.from({ length: 40 }, (_, i) => outboxOf(`m${String(i).padStart(2, '0')}`, { conversationKey: `channel:c${i}` })));
       const now = new Date('2026-11-20T10:00:00.000Z');
       const claims = await Promise.all(Array.from({ length: 8 }, () => store.claimOutbox(now, 60_000, 10)));
       const ids = claims.flat().map((m) => m.id);
@@ -144,6 +145,9 @@ export function storeContract(name: string, make: () => Promise<StoreUnderTest>,
       assert.equal((await store.getOutboxMessage('m00'))?.deliveredActivityId, 'a1');
       assert.deepEqual((await store.listOutbox()).map((m) => m.id).slice(0, 3), ['m00', 'm01', 'm02'], 'enqueue order');
       assert.equal(await store.settleOutbox('nope', { status: 'sent' }), undefined);
+      const undelivered = await store.listUndeliveredOutbox();
+      assert.deepEqual(undelivered.map((m) => m.id), later.map((m) => m.id).sort(), 'the sent one is left out');
+      assert.ok(undelivered.every((m) => JSON.stringify(m.activity) === '{}'), 'heads only');
     });
 
     it('creates calendar events once per transactionId, lists by time, and updates in place', async () => {

@@ -33,11 +33,12 @@ CREATE TABLE bookings (
 CREATE INDEX bookings_mailbox ON bookings (mailbox, state);
 
 CREATE TABLE outbox (
-  id text PRIMARY KEY, seq bigserial NOT NULL, status text NOT NULL, next_attempt_at timestamptz NOT NULL,
+  id text PRIMARY KEY, seq bigserial NOT NULL, conversation_key text NOT NULL, status text NOT NULL, next_attempt_at timestamptz NOT NULL,
   lease_until timestamptz, created_at timestamptz NOT NULL, data jsonb NOT NULL
 );
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 CREATE INDEX outbox_seq ON outbox (seq);
+CREATE INDEX outbox_undelivered ON outbox (conversation_key, status) WHERE status IN ('pending', 'sending');
 
 CREATE TABLE calendar_events (
   mailbox text NOT NULL, id text NOT NULL, transaction_id text, start_at timestamptz NOT NULL, end_at timestamptz NOT NULL,

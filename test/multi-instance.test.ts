@@ -1,0 +1,125 @@
+/**
+ * Two Veiviser instances on one PostgreSQL database, as behind a load balancer: requests go to
+ * either instance; the database makes each ticket action, slot hold and outbox delivery happen
+ * exactly once, ticket numbers stay sequential, and each instance's search index follows content
+ * changed through the other.
+ */
+import assert from 'node:assert/strict';
+import type { App } from '../src/app.js';
+import { SlotTakenError } from '../src/booking/booking-service.js';
+import { cardOf, startHarness, teamsActivity, type Harness } from './helpers/harness.js';
+import { requirePostgres, testPostgres } from './helpers/postgres.js';
+
+const TENANT = 'tenant-fjordvik';
+const TEAM = '19:team-utdanning@thread.tacv2';
+const CHANNEL = '19:kanal-fag@thread.tacv2';
+const kari = { id: '29:user-kari', name: 'Kari Veileder', aadObjectId: 'aad-kari' };
+const eva = { id: '29:user-eva', name: 'Eva Eier', aadObjectId: 'aad-eva' };
+const members = Array.from({ length: 50 }, (_, i) => ({ id: `29:user-m${i}`, name: `Medlem ${i}`, aadObjectId: `aad-m${i}` }));
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function pool<T, R>(items: T[], limit: number, fn: (x: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  }));
+  return out;
+}
+
+describe('two instances on one PostgreSQL database', function () {
+  this.timeout(300_000);
+  let h: Harness;
+  let a: App;
+  let b: App;
+  const channelConv = { conversation: { id: `${CHANNEL};messageid=1`, conversationType: 'channel', tenantId: TENANT }, channelData: { tenant: { id: TENANT }, team: { id: TEAM, name: 'Utdanningsteamet' }, channel: { id: CHANNEL, name: 'Fagopplæring' } } };
+  const invoke = (to: App, from: { id: string; name: string; aadObjectId: string }, verb: string, data: Record<string, unknown>, inChannel = false) =>
+    h.postTo(to, teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', from, ...(inChannel ? channelConv : {}), value: { action: { type: 'Action.Execute', verb, data } } }));
+  const drained = async () => {
+    for (let i = 0; i < 1800; i++) {
+      const all = await h.app.store.listOutbox();
+      if (all.every((m) => m.status === 'sent' || m.status === 'failed')) return all;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('outbox not drained');
+  };
+
+  before(async function () {
+    requirePostgres(this, 'multi-instance tests');
+    const url = await (await testPostgres()).createDatabase('multi');
+    h = await startHarness({ DATABASE_URL: url, DATABASE_POOL_SIZE: '20', ALLOWED_TENANT_IDS: TENANT, CONTENT_POLL_SECONDS: '1', OUTBOX_POLL_MS: '50', LOG_LEVEL: 'warn' });
+    a = h.app;
+    b = await h.startInstance();
+    h.roster.push({ ...eva, userRole: 'owner' }, ...members.map((m) => ({ ...m, userRole: 'user' })));
+    const from = h.sent.length;
+    await h.postTo(b, teamsActivity(h, { ...channelConv, from: eva, entities: [{ type: 'mention', text: '<at>Veiviser</at>', mentioned: { id: '28:veiviser-bot', name: 'Veiviser' } }], text: '<at>Veiviser</at> bruk denne kanalen' }));
+    await h.waitForSent((s) => /får nå saker/.test(String(s.activity.text)), from);
+  });
+  after(async () => h?.close());
+
+  it('50 concurrent "Ta saken" on one ticket, across both instances: one owner, one card update', async () => {
+    const created = await invoke(b, kari, 'ticketCreate', { question: 'Kan bruker ta fagbrev som praksiskandidat?', section: 'fagopplaering', office: 'NAV Fjordvik', consent: 'true' });
+    assert.equal(created.status, 200);
+    const [t] = await a.store.listTickets();
+    await drained();
+    const from = h.sent.length;
+    const results = await Promise.all(members.map((m, i) => invoke(i % 2 ? a : b, m, 'ticketTake', { ticketId: t.id, version: 1 }, true)));
+    assert.ok(results.every((r) => r.status === 200), JSON.stringify(results.map((r) => r.status)));
+    const after = (await b.store.getTicket(t.id))!;
+    assert.equal(after.version, 2);
+    assert.equal(after.history.filter((e) => e.action === 'tatt').length, 1);
+    const owner = after.owner!.name;
+    await drained();
+    const updates = h.sent.slice(from).filter((s) => s.method === 'PUT' && s.conversationId.startsWith(CHANNEL));
+    assert.equal(updates.length, 1, 'the channel card is updated once');
+    assert.match(JSON.stringify(cardOf(updates[0])), new RegExp(owner));
+  });
+
+  it('50 concurrent bookings of one slot, across both instances: one booking', async () => {
+    const start = new Date(Date.now() + 7 * 86_400_000);
+    start.setUTCHours(9, 0, 0, 0);
+    const end = new Date(start.getTime() + 3_600_000);
+    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).bookings.request({
+      counsellor: { mailbox: 'ingrid.solheim@fjordvik.example', name: 'Ingrid Solheim' }, start, end, format: 'teams', topic: 'karriereveiledning',
+      veilederJoins: true, brukerAlias: `B${i}`, veileder: { id: `aad-v${i}`, name: `Veileder ${i}`, conversationKey: `personal:v${i}` },
+    })));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    assert.ok(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof SlotTakenError));
+    assert.equal((await a.store.listBookings()).length, 1);
+  });
+
+  it('1,000 tickets created concurrently through both instances get 1,000 distinct sequential numbers, each card posted once', async () => {
+    const before = (await a.store.listTickets()).length;
+    const fromSent = h.sent.length;
+    const started = Date.now();
+    const results = await pool(Array.from({ length: 1000 }, (_, i) => i), 40, (i) => invoke(i % 2 ? a : b, kari, 'ticketCreate', { question: `Sak nummer ${i}: fagbrev på jobb?`, section: 'fagopplaering', consent: 'true' }));
+    const ms = Date.now() - started;
+    assert.ok(results.every((r) => r.status === 200));
+    const numbers = (await b.store.listTickets()).map((t) => t.number).sort((x, y) => x - y);
+    assert.equal(numbers.length, before + 1000);
+    assert.deepEqual(numbers, Array.from({ length: before + 1000 }, (_, i) => i + 1), 'no gaps, no duplicates');
+    const fresh = new Set((await b.store.listTickets()).slice(before).map((t) => t.id));
+    const outbox = (await drained()).filter((m) => m.ticketId && fresh.has(m.ticketId));
+    assert.equal(outbox.length, 1000);
+    assert.deepEqual(outbox.filter((m) => m.status !== 'sent').map((m) => `${m.kind} ${m.conversationKey} ${m.ticketId} ${m.status} ${m.attempts} ${m.lastError}`).slice(0, 5), []);
+    const posts = h.sent.slice(fromSent).filter((s) => s.method === 'POST' && s.conversationId === CHANNEL);
+    assert.equal(posts.length, 1000, 'each new ticket card posted exactly once by one of the two workers');
+    console.log(`      1,000 tickets through two instances on PostgreSQL in ${ms} ms (${Math.round(1000 / (ms / 1000))}/s)`);
+  });
+
+  it('a FAQ saved through one instance is found by the other within seconds', async () => {
+    const [t] = await a.store.listTickets();
+    const answered = await a.store.updateTicket(t.id, t.version, (x) => ({ ...x, state: 'besvart', answer: { text: 'Praksiskandidater trenger fem års allsidig praksis i faget før fagprøven.', by: { id: 'aad-m1', name: 'Medlem 1' }, at: new Date().toISOString() } }));
+    assert.ok(answered.ok);
+    const sizeBefore = b.faq()!.size;
+    const saved = await a.store.updateTicket(t.id, answered.ok ? answered.ticket.version : 0, (x) => ({ ...x, faq: { question: 'Hvor lang praksis trenger en praksiskandidat i barnehage?', answer: x.answer!.text, section: 'fagopplaering', savedAt: new Date().toISOString(), by: { id: 'aad-m1', name: 'Medlem 1' } } }));
+    assert.ok(saved.ok);
+    for (let i = 0; i < 100 && b.faq()!.size === sizeBefore; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(b.faq()!.size, sizeBefore + 1, 'instance B rebuilt its index');
+    const hit = b.faq()!.search('hvor lang praksis trenger en praksiskandidat i barnehage').hits[0];
+    assert.match(hit.doc.text ?? JSON.stringify(hit.doc), /fem års allsidig praksis/);
+  });
+});
