@@ -35,6 +35,7 @@ import { FaqService, loadCurated, loadThresholds, toDocs, type CuratedEntry } fr
 import { formatReport, ingestSite } from './faq/ingest.js';
 import { Analyzer, loadLexicon } from './faq/text.js';
 import { createServer } from './server.js';
+import { Metrics } from './ops/metrics.js';
 import { LowdbStore } from './store/lowdb-store.js';
 import { PgStore } from './store/pg-store.js';
 import type { Store } from './store/store.js';
@@ -251,7 +252,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   });
   extraRoutes.use(createTabPage(bundleTabClient()));
   extraRoutes.use(createTabApi({
-    auth: tabAuth, store, tickets, log, counsellors, clock,
+    auth: tabAuth, store, tickets, log, counsellors, clock, rateLimitPerMinute: config.rateLimitPerMinute * 5,
     teamMember: (teamId, userId) => directory.isMember(teamId, userId),
     teamMembers: (teamId) => directory.members(teamId),
     settings: () => ({ siteUrl, demoSite: Boolean(demoSite), curatedEntries: curated.length, thresholds: { ...thresholds }, recrawlMinutes: config.recrawlMinutes, counsellorsFile: config.counsellorsFile ?? 'src/booking/counsellors.demo.json' }),
@@ -259,8 +260,23 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     kick: () => worker.kick(),
     onFaqSaved: () => void rebuild().catch((err: Error) => log.error({ event: 'index_rebuild_failed', err: err.message })),
   }));
-  const bot = new VeiviserBot({ faq: () => faq, store, log, allowedTenantIds: config.allowedTenantIds, contactUrl: () => contactUrl, maxMessageLength: config.maxMessageLength, tickets: ticketEdge, booking: bookingEdge });
-  const app = createServer({ adapter, bot, log, isReady: () => Boolean(faq), routes: extraRoutes });
+  const metrics = new Metrics(store);
+  const bot = new VeiviserBot({ onQuestion: (outcome) => metrics.questions.inc({ outcome }), faq: () => faq, store, log, allowedTenantIds: config.allowedTenantIds, contactUrl: () => contactUrl, maxMessageLength: config.maxMessageLength, tickets: ticketEdge, booking: bookingEdge });
+  // Readiness: the store answers, and the calendar answers a one-hour free/busy question (cached 30 s).
+  let calendarOkAt = 0;
+  const readiness = [
+    { name: 'store', check: () => store.ping() },
+    {
+      name: 'calendar',
+      check: async () => {
+        if (Date.now() - calendarOkAt < 30_000 || counsellors.length === 0) return;
+        const now = new Date();
+        await calendar.getSchedules([counsellors[0].mailbox], now, new Date(now.getTime() + 3_600_000));
+        calendarOkAt = Date.now();
+      },
+    },
+  ];
+  const app = createServer({ adapter, bot, log, isReady: () => Boolean(faq), routes: extraRoutes, metrics, readiness, rateLimitPerMinute: config.rateLimitPerMinute, metricsToken: config.metricsToken, requireAuth: Boolean(config.bot) });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);

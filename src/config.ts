@@ -50,6 +50,8 @@ const Env = z.object({
   DATABASE_URL: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().regex(/^postgres(ql)?:\/\//, 'skal være en PostgreSQL-URL (postgres://bruker:passord@vert:5432/database)').optional()),
   DATABASE_POOL_SIZE: intIn(1, 100, 10),
   CONTENT_POLL_SECONDS: intIn(1, 3600, 10),
+  RATE_LIMIT_PER_MINUTE: intIn(0, 100_000, 60),
+  METRICS_TOKEN: optionalString,
   TAB_TEAM_GROUP_IDS: optionalString,
   TAB_ADMIN_GROUP_IDS: optionalString,
   TAB_LEADER_GROUP_IDS: optionalString,
@@ -101,6 +103,10 @@ export interface Config {
   veilederCalendarTenantIds: string[];
   /** PostgreSQL for several instances; undefined = the lowdb files in dataDir (one process). */
   database?: { url: string; poolSize: number };
+  /** Requests per user per minute on /api/messages (and per signed-in user on /api/tab); 0 = no limit. */
+  rateLimitPerMinute: number;
+  /** Bearer token for /metrics; undefined = open (restrict it at the load balancer). */
+  metricsToken?: string;
   /** How often an instance checks whether another instance changed the content (PostgreSQL only). */
   contentPollSeconds: number;
   /** The tab's single sign-on: the Entra app id (default: the bot's) and groups that give roles. */
@@ -173,6 +179,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     veilederCalendarTenantIds: (e.VEILEDER_CALENDAR_TENANT_IDS ?? '').split(',').map((x) => x.trim()).filter(Boolean),
     database: e.DATABASE_URL ? { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : undefined,
     contentPollSeconds: e.CONTENT_POLL_SECONDS,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    metricsToken: e.METRICS_TOKEN,
     tab: { ssoAppId: e.TEAMS_SSO_APP_ID ?? e.MicrosoftAppId, groups: { team: list(e.TAB_TEAM_GROUP_IDS), admin: list(e.TAB_ADMIN_GROUP_IDS), leder: list(e.TAB_LEADER_GROUP_IDS) } },
     booking: { holdHours: e.BOOKING_HOLD_HOURS, bufferMinutes: e.BOOKING_BUFFER_MINUTES, noticeWorkingDays: e.BOOKING_NOTICE_WORKING_DAYS, periodWorkingDays: e.BOOKING_PERIOD_WORKING_DAYS },
   };

@@ -1,28 +1,115 @@
 /**
- * The HTTP edge: /api/messages through botbuilder's CloudAdapter, /healthz, and clear JSON
+ * The HTTP edge: /api/messages through botbuilder's CloudAdapter, /healthz (alive), /readyz
+ * (store and calendar reachable), /metrics (Prometheus), per-user rate limits, and clear JSON
  * errors for malformed or oversized requests.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
+import type { Metrics } from './ops/metrics.js';
+
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<void>;
+}
 
 export interface ServerDeps {
   adapter: CloudAdapter;
   bot: ActivityHandler;
   log: Logger;
   isReady: () => boolean;
-  /** More routes (e.g. the signed .ics links). */
+  /** More routes (e.g. the signed .ics links, the tab). */
   routes?: express.Router;
+  metrics?: Metrics;
+  /** What /readyz checks (each must answer within 5 s). */
+  readiness?: ReadinessCheck[];
+  /** Requests per user per minute on /api/messages (messages and invokes); 0 = no limit. */
+  rateLimitPerMinute?: number;
+  /** When set, /metrics needs "Authorization: Bearer <token>". */
+  metricsToken?: string;
+  /** Bot Framework credentials are set: a request without a token is refused before the SDK sees it. */
+  requireAuth?: boolean;
 }
 
-export function createServer({ adapter, bot, log, isReady, routes }: ServerDeps): express.Express {
+/** A route label with no ids in it (metrics must not grow a series per ticket or user). */
+function routeOf(path: string): string {
+  for (const r of ['/api/messages', '/api/tab', '/api/graph', '/tab', '/ics', '/healthz', '/readyz', '/metrics']) if (path === r || path.startsWith(`${r}/`)) return r;
+  return 'other';
+}
+
+const timeout = <T>(ms: number, p: Promise<T>): Promise<T> =>
+  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`svarte ikke innen ${ms} ms`)), ms).unref())]);
+
+export function createServer({ adapter, bot, log, isReady, routes, metrics, readiness = [], rateLimitPerMinute = 0, metricsToken, requireAuth = false }: ServerDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  if (metrics) {
+    app.use((req, res, next) => {
+      const route = routeOf(req.path);
+      const end = metrics.httpDuration.startTimer({ route });
+      res.on('finish', () => {
+        end();
+        metrics.httpRequests.inc({ route, status: String(res.statusCode) });
+      });
+      next();
+    });
+  }
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', index: isReady() ? 'ready' : 'building' });
   });
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, string> = { index: isReady() ? 'ok' : 'building' };
+    await Promise.all(readiness.map(async (c) => {
+      try {
+        await timeout(5000, c.check());
+        checks[c.name] = 'ok';
+      } catch (err) {
+        checks[c.name] = `feil: ${(err as Error).message.slice(0, 200)}`;
+      }
+    }));
+    const ok = Object.values(checks).every((v) => v === 'ok');
+    if (!ok) log.warn({ event: 'not_ready', checks });
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
+  });
+  if (metrics) {
+    app.get('/metrics', async (req, res) => {
+      if (metricsToken && req.get('authorization') !== `Bearer ${metricsToken}`) {
+        res.status(401).type('text/plain').send('Mangler tilgang.');
+        return;
+      }
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+  }
   if (routes) app.use(routes);
-  app.post('/api/messages', express.json({ limit: '256kb' }), async (req: Request, res: Response) => {
+  const perUser = rateLimitPerMinute > 0
+    ? rateLimit({
+      windowMs: 60_000,
+      limit: rateLimitPerMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      // One user is one user whichever conversation they write in; unknown senders by address.
+      keyGenerator: (req) => {
+        const from = (req.body as { from?: { aadObjectId?: unknown; id?: unknown } } | undefined)?.from;
+        const id = typeof from?.aadObjectId === 'string' ? from.aadObjectId : typeof from?.id === 'string' ? from.id : undefined;
+        return id ? `user:${id.slice(0, 200)}` : `ip:${ipKeyGenerator(req.ip ?? '')}`;
+      },
+      handler: (req, res) => {
+        metrics?.rateLimited.inc({ route: '/api/messages' });
+        log.warn({ event: 'rate_limited', route: '/api/messages' });
+        res.status(429).json({ error: 'For mange forespørsler på kort tid. Vent litt og prøv igjen.' });
+      },
+    })
+    : (_req: Request, _res: Response, next: NextFunction) => next();
+  app.post('/api/messages', (req, res, next) => {
+    // The SDK validates the token itself (signature, issuer, audience); a missing one needs no parsing at all.
+    if (requireAuth && !/^Bearer \S+/.test(req.get('authorization') ?? '')) {
+      log.warn({ event: 'unauthenticated_request', route: '/api/messages' });
+      res.status(401).json({ error: 'Mangler gyldig Bot Framework-token.' });
+      return;
+    }
+    next();
+  }, express.json({ limit: '256kb' }), perUser, async (req: Request, res: Response) => {
     const body = req.body as unknown;
     if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
       log.info({ event: 'bad_activity', reason: 'not an activity' });

@@ -50,7 +50,7 @@ describe('two instances on one PostgreSQL database', function () {
   before(async function () {
     requirePostgres(this, 'multi-instance tests');
     const url = await (await testPostgres()).createDatabase('multi');
-    h = await startHarness({ DATABASE_URL: url, DATABASE_POOL_SIZE: '20', ALLOWED_TENANT_IDS: TENANT, CONTENT_POLL_SECONDS: '1', OUTBOX_POLL_MS: '50', LOG_LEVEL: 'warn' });
+    h = await startHarness({ DATABASE_URL: url, DATABASE_POOL_SIZE: '20', ALLOWED_TENANT_IDS: TENANT, CONTENT_POLL_SECONDS: '1', OUTBOX_POLL_MS: '50', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' });
     a = h.app;
     b = await h.startInstance();
     h.roster.push({ ...eva, userRole: 'owner' }, ...members.map((m) => ({ ...m, userRole: 'user' })));

@@ -32,6 +32,8 @@ export interface BotOptions {
   tickets?: TicketEdge;
   /** Booking three-way talks; absent = no booking. */
   booking?: BookingEdge;
+  /** Told every FAQ outcome (metrics). */
+  onQuestion?: (outcome: string) => void;
 }
 
 const Id = z.string().min(1).max(200);
@@ -166,6 +168,7 @@ export class VeiviserBot extends TeamsActivityHandler {
       text: result.decision === 'escalate' || result.decision === 'clarify' ? redactForStorage(text).slice(0, 500) : undefined,
     };
     await this.o.store.recordQuestion(record); // durable before the veileder sees anything
+    this.o.onQuestion?.(record.outcome);
     this.o.log.info({ event: 'question', questionId: record.id, outcome: record.outcome, coverage: record.coverage, ms: Number(process.hrtime.bigint() - started) / 1e6 });
     let card: Record<string, unknown>;
     if (result.decision === 'answer' && top) card = this.answerCard(faq, top.doc, text, record.id, 'none');

@@ -358,7 +358,7 @@ export class LowdbStore implements Store {
       const t = now.getTime();
       const due = this.app.data.outbox
         .filter((m) => (m.status === 'pending' && Date.parse(m.nextAttemptAt) <= t) || (m.status === 'sending' && Date.parse(m.leaseUntil ?? '') <= t))
-        .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || a.createdAt.localeCompare(b.createdAt))
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
         .slice(0, limit);
       for (const m of due) {
         m.status = 'sending';

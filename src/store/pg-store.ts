@@ -262,17 +262,21 @@ export class PgStore implements Store {
 
   async claimOutbox(now: Date, leaseMs: number, limit: number): Promise<OutboxMessage[]> {
     const lease = new Date(now.getTime() + leaseMs).toISOString();
+    const due = `((o.status = 'pending' AND o.next_attempt_at <= $1) OR (o.status = 'sending' AND o.lease_until <= $1))`;
     const r = await this.pool.query(
-      `UPDATE outbox o SET status = 'sending', lease_until = $2,
+      `WITH cand AS MATERIALIZED (
+         SELECT o.id, o.conversation_key FROM outbox o
+         WHERE ${due}
+           -- A conversation another worker is delivering is left to that worker (order per conversation).
+           AND NOT EXISTS (SELECT 1 FROM outbox b WHERE b.conversation_key = o.conversation_key AND b.status = 'sending' AND b.lease_until > $1)
+         -- Oldest first (a conversation's order), not soonest due: a message that waited must not fall behind newer ones.
+         ORDER BY o.created_at, o.seq LIMIT $3 * 4),
+       -- One claimer per conversation at a time: the others skip it rather than split it.
+       mine AS (SELECT id FROM cand WHERE pg_try_advisory_xact_lock(hashtext('outbox:' || conversation_key)) LIMIT $3),
+       rows AS (SELECT o.id FROM outbox o WHERE o.id IN (SELECT id FROM mine) AND ${due} FOR UPDATE SKIP LOCKED)
+       UPDATE outbox o SET status = 'sending', lease_until = $2,
          data = o.data || jsonb_build_object('status', 'sending', 'leaseUntil', $4::text)
-       WHERE o.id IN (
-         SELECT id FROM outbox d
-         WHERE ((d.status = 'pending' AND d.next_attempt_at <= $1) OR (d.status = 'sending' AND d.lease_until <= $1))
-           -- A conversation another worker is delivering (or claiming right now) is left to that
-           -- worker, so that one conversation's messages go out in order without two workers waiting on each other.
-           AND NOT EXISTS (SELECT 1 FROM outbox b WHERE b.conversation_key = d.conversation_key AND b.status = 'sending' AND b.lease_until > $1)
-           AND pg_try_advisory_xact_lock(hashtext('outbox:' || d.conversation_key))
-         ORDER BY d.next_attempt_at, d.created_at, d.seq LIMIT $3 FOR UPDATE SKIP LOCKED)
+       FROM rows WHERE o.id = rows.id AND ${due}
        RETURNING o.data, o.seq`,
       [now.toISOString(), lease, limit, lease],
     );

@@ -5,7 +5,9 @@
  * so a stale action changes nothing and returns the ticket as it is now. A change made here is
  * announced like one made on the card: the channel card is updated through the outbox.
  */
+import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Counsellor } from '../booking/counsellors.js';
@@ -41,6 +43,8 @@ export interface TabApiDeps {
   kick: () => void;
   onFaqSaved: () => void;
   clock: () => Date;
+  /** Requests per signed-in user (token) per minute; 0 = no limit. */
+  rateLimitPerMinute?: number;
 }
 
 type Authed = Request & { user?: TabUser };
@@ -90,6 +94,19 @@ function sendCsv(res: Response, name: string, csv: string): void {
 export function createTabApi(d: TabApiDeps): express.Router {
   const r = express.Router();
   const json = express.json({ limit: '32kb' });
+  if (d.rateLimitPerMinute) {
+    r.use('/api/tab', rateLimit({
+      windowMs: 60_000, limit: d.rateLimitPerMinute, standardHeaders: 'draft-8', legacyHeaders: false,
+      keyGenerator: (req) => {
+        const auth = req.get('authorization');
+        return auth ? `t:${createHash('sha256').update(auth).digest('base64url').slice(0, 22)}` : `ip:${ipKeyGenerator(req.ip ?? '')}`;
+      },
+      handler: (_req, res) => {
+        d.log.warn({ event: 'rate_limited', route: '/api/tab' });
+        res.status(429).json({ error: 'For mange forespørsler på kort tid. Vent litt og prøv igjen.' });
+      },
+    }));
+  }
 
   // Open: how the page should sign in.
   r.get('/api/tab/config', (_req, res) => {
