@@ -128,6 +128,14 @@ export class LowdbStore implements Store {
     if (!isRecord(app.data.calendarEvents) || !Object.values(app.data.calendarEvents).every(Array.isArray) || !isRecord(app.data.workingHours)) {
       throw new StoreCorruptError(join(dataDir, 'veiviser.json'), new Error('"calendarEvents" eller "workingHours" har feil form'));
     }
+    // One process per data directory (the lock above): a message left "sending" was leased by a
+    // process that is gone, so it is offered again at once instead of after its lease.
+    for (const m of app.data.outbox) {
+      if (m.status === 'sending') {
+        m.status = 'pending';
+        m.leaseUntil = undefined;
+      }
+    }
     return new LowdbStore(content, app, dataDir, lockFile);
   }
 

@@ -43,7 +43,7 @@ export interface PgStoreOptions {
 }
 
 export class PgStore implements Store {
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(private readonly pool: pg.Pool, private readonly log?: Logger) {}
 
   static async open(o: PgStoreOptions): Promise<PgStore> {
     const pool = new pg.Pool({ connectionString: o.url, max: o.poolSize ?? 10, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 });
@@ -58,13 +58,16 @@ export class PgStore implements Store {
       await pool.end();
       throw new Error(`Kunne ikke migrere databasen (${(err as Error).message}).`, { cause: err });
     }
-    return new PgStore(pool);
+    return new PgStore(pool, o.log);
   }
 
   /** Runs `fn` in a transaction (READ COMMITTED; the locks above give the guarantees), retrying serialization and deadlock failures. */
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const c = await this.pool.connect();
+      // A connection that breaks mid-transaction (the server restarted) fails this call, not the process.
+      const onError = (err: Error) => this.log?.warn({ event: 'pg_client_error', err: err.message });
+      c.on('error', onError);
       try {
         await c.query('BEGIN');
         const r = await fn(c);
@@ -76,6 +79,7 @@ export class PgStore implements Store {
         if ((code === '40001' || code === '40P01') && attempt < 5) continue;
         throw err;
       } finally {
+        c.off('error', onError);
         c.release();
       }
     }

@@ -20,6 +20,9 @@ export interface TestPostgres {
   createDatabase(prefix?: string): Promise<string>;
   /** Restarts the server (fault tests). */
   restart(): Promise<void>;
+  /** Stops the server until `start` (fault tests). */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   stop(): void;
   port: number;
 }
@@ -97,6 +100,12 @@ async function startCluster(): Promise<TestPostgres> {
       run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
       start();
     },
+    async pause() {
+      run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+    },
+    async resume() {
+      start();
+    },
     stop,
   };
 }
@@ -118,6 +127,10 @@ async function external(url: string): Promise<TestPostgres> {
     async restart() {
       throw new Error('cannot restart an external PostgreSQL');
     },
+    async pause() {
+      throw new Error('cannot stop an external PostgreSQL');
+    },
+    async resume() {},
     stop() {},
   };
 }
