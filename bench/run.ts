@@ -20,3 +20,8 @@ if (!only || only === 'ingest') {
   console.log(`\nIngest from a loopback server: ${r.fetched} pages fetched and extracted, ${r.pages} indexed, in ${r.seconds.toFixed(1)} s = ${r.pagesPerSecond.toFixed(0)} pages/s (concurrency 8, no delay)`);
   console.log('  target: >= 100 pages/s');
 }
+
+if (!only || only === 'load') {
+  const { loadBench, printLoad } = await import('./load.js');
+  printLoad(await loadBench());
+}

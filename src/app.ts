@@ -301,14 +301,19 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
       if (contentPoll) clearInterval(contentPoll);
       clearInterval(housekeeping);
       notifications?.stop();
-      await worker.stop();
-      await new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
-      await crawling?.catch(() => undefined);
-      await demoSite?.close();
-      await store.close();
+      try {
+        await worker.stop();
+        await new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        });
+        await crawling?.catch(() => undefined);
+        await ready.catch(() => undefined);
+        await demoSite?.close();
+      } finally {
+        // Always: the store's last writes, and (lowdb) the data directory's lock.
+        await store.close();
+      }
     },
   };
 }

@@ -16,8 +16,13 @@ async function main(): Promise<void> {
       `\nPrøv i Microsoft 365 Agents Playground: npm run playground (eller agentsplayground -e ${app.url}/api/messages -c msteams)\n\n`,
   );
   const stop = async (): Promise<void> => {
-    await app.close();
-    process.exit(0);
+    try {
+      await app.close();
+      process.exit(0);
+    } catch (err) {
+      process.stderr.write(`Veiviser stoppet med en feil: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
