@@ -258,6 +258,18 @@ describe('GraphCalendar on the Graph wire format', function () {
       assert.equal(created.id, server.eventsOf(kari)[0].id);
     });
 
+    it('a Graph that hangs: the call times out with a retryable CalendarError instead of waiting for ever', async function () {
+      const c = makeCalendar(server, { timeoutMs: 300 });
+      server.failNext(10, { status: 503, delayMs: 3000 });
+      const t0 = Date.now();
+      await assert.rejects(c.getSchedules([kari], new Date('2026-04-14T00:00:00Z'), new Date('2026-04-15T00:00:00Z')), (e: unknown) => {
+        assert.ok(e instanceof CalendarError);
+        assert.equal(e.retryable, true);
+        return true;
+      });
+      assert.ok(Date.now() - t0 < 2500, `gave up after ${Date.now() - t0} ms`);
+    });
+
     it('503 without Retry-After, then success', async function () {
       server.seedBusy(kari, new Date('2026-04-14T07:00:00Z'), new Date('2026-04-14T08:00:00Z'), 'busy');
       server.failNext(1, { status: 503 });

@@ -49,6 +49,8 @@ export interface Fault {
   afterCommit?: boolean;
   /** Only requests for which this is true take the fault; others pass. */
   match?: (r: RecordedRequest) => boolean;
+  /** Answer only after this many milliseconds (a Graph that hangs; the client should time out first). */
+  delayMs?: number;
 }
 
 export interface StoredEvent {
@@ -391,6 +393,7 @@ export class GraphServer {
       }
 
       const fault = this.takeFault(record);
+      if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs).unref());
       if (fault && !fault.afterCommit) throw this.faultError(fault);
       const answer = await this.route(record, segments, req.headers);
       if (fault) throw this.faultError(fault);
