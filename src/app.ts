@@ -53,6 +53,8 @@ export interface App {
   store: Store;
   /** The booking rules (housekeeping runs them on a timer; tests may run them at once). */
   bookings: BookingService;
+  /** The ticket rules (likewise: reminders and retention run on a timer). */
+  tickets: TicketService;
   demoSite?: DemoSite;
   /** Resolves when the first index is built (after the first crawl when the store was empty). */
   ready: Promise<void>;
@@ -293,6 +295,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     faq: () => faq,
     store,
     bookings,
+    tickets,
     demoSite,
     ready,
     recrawl,

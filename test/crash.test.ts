@@ -102,6 +102,8 @@ for (const kind of ['lowdb', 'PostgreSQL'] as const) {
     let dir: string;
     let env: NodeJS.ProcessEnv;
     let tickets: () => Promise<string[]>;
+    /** Tickets whose channel card the outbox had recorded as delivered. */
+    let deliveredCards: () => Promise<string[]>;
     before(async function () {
       if (kind === 'PostgreSQL') {
         const why = postgresUnavailable();
@@ -125,8 +127,17 @@ for (const kind of ['lowdb', 'PostgreSQL'] as const) {
           await c.end();
           return r.rows.map((x: { id: string }) => x.id);
         };
+        deliveredCards = async () => {
+          const c = new pg.Client({ connectionString: url });
+          await c.connect();
+          const r = await c.query(`SELECT data->>'ticketId' AS id FROM outbox WHERE status = 'sent' AND conversation_key = $1 AND data->>'kind' = 'post'`, [`channel:${CHANNEL}`]);
+          await c.end();
+          return r.rows.map((x: { id: string }) => x.id);
+        };
       } else {
-        tickets = async () => (JSON.parse(readFileSync(join(dir, 'veiviser.json'), 'utf8')) as { tickets: { id: string }[] }).tickets.map((t) => t.id);
+        const file = () => JSON.parse(readFileSync(join(dir, 'veiviser.json'), 'utf8')) as { tickets: { id: string }[]; outbox: { ticketId?: string; status: string; kind: string; conversationKey: string }[] };
+        tickets = async () => file().tickets.map((t) => t.id);
+        deliveredCards = async () => file().outbox.filter((m) => m.status === 'sent' && m.kind === 'post' && m.conversationKey === `channel:${CHANNEL}` && m.ticketId).map((m) => m.ticketId!);
       }
     });
     after(async () => {
@@ -158,6 +169,8 @@ for (const kind of ['lowdb', 'PostgreSQL'] as const) {
       };
       await Promise.all(Array.from({ length: 16 }, worker));
       await exited(child);
+      // What the dead process had recorded as delivered must not go out again.
+      const recordedSent = await deliveredCards();
       assert.ok(killedAt > 0 && refused > 0, `the burst went on past the kill (acknowledged ${acknowledged.length}, refused ${refused})`);
       child = await startChild(env);
       try {
@@ -170,8 +183,10 @@ for (const kind of ['lowdb', 'PostgreSQL'] as const) {
         for (let i = 0; i < 1200 && [...stored].some((id) => cardCount(id) === 0); i++) await new Promise((r) => setTimeout(r, 100));
         const missing = [...stored].filter((id) => cardCount(id) === 0);
         assert.deepEqual(missing, [], 'every ticket card delivered');
+        const resent = recordedSent.filter((id) => cardCount(id) !== 1);
+        assert.deepEqual(resent, [], 'every card recorded as delivered before the kill was posted exactly once');
         const duplicates = [...stored].filter((id) => cardCount(id) > 1).length;
-        console.log(`      ${kind}: ${acknowledged.length} acknowledged, ${refused} refused while down, ${stored.size} stored, 0 lost; cards posted twice: ${duplicates}`);
+        console.log(`      ${kind}: ${acknowledged.length} acknowledged, ${refused} refused while down, ${stored.size} stored, 0 lost; ${recordedSent.length} cards recorded as delivered before the kill, each posted once; cards posted twice: ${duplicates}`);
         // At-least-once: only a message in flight at the kill can go twice (the worker's batch).
         assert.ok(duplicates <= 25, `${duplicates} duplicate cards`);
       } finally {

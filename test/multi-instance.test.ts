@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import type { App } from '../src/app.js';
 import { SlotTakenError } from '../src/booking/booking-service.js';
+import { TicketService } from '../src/tickets/ticket-service.js';
 import { cardOf, startHarness, teamsActivity, type Harness } from './helpers/harness.js';
 import { requirePostgres, testPostgres } from './helpers/postgres.js';
 
@@ -108,6 +109,28 @@ describe('two instances on one PostgreSQL database', function () {
     const posts = h.sent.slice(fromSent).filter((s) => s.method === 'POST' && s.conversationId === CHANNEL);
     assert.equal(posts.length, 1000, 'each new ticket card posted exactly once by one of the two workers');
     console.log(`      1,000 tickets through two instances on PostgreSQL in ${ms} ms (${Math.round(1000 / (ms / 1000))}/s)`);
+  });
+
+  it('reminders and hold expiry, run by both instances at the same moment, each happen once', async () => {
+    // Tickets nobody has taken, looked at on a Monday afternoon a week later: all due a reminder.
+    // One TicketService per instance's store (two connection pools), both with that clock.
+    const monday = () => new Date('2026-11-30T13:00:00Z');
+    const due = (await a.store.listTickets()).filter((t) => t.state === 'ny').length;
+    const [ra, rb] = await Promise.all([new TicketService({ store: a.store, clock: monday }).remindUntaken(4), new TicketService({ store: b.store, clock: monday }).remindUntaken(4)]);
+    assert.equal(ra.length + rb.length, due, 'each ticket reminded by exactly one instance');
+    assert.equal(new Set([...ra, ...rb]).size, due);
+    // A hold whose time ran out, expired by both instances at once.
+    const past = new Date(Date.now() - 3_600_000).toISOString();
+    const made = await a.store.createBooking(2026, (n) => ({
+      id: `TS-2026-${String(n).padStart(4, '0')}`, year: 2026, number: n, version: 1, state: 'holdt', counsellor: { mailbox: 'yonas@fjordvik.example', name: 'Yonas' },
+      start: new Date(Date.now() + 86_400_000).toISOString(), end: new Date(Date.now() + 90_000_000).toISOString(), format: 'teams', topic: 'karriereveiledning', veilederJoins: true,
+      brukerAlias: 'B', veileder: { id: 'aad-kari', name: 'Kari', conversationKey: 'personal:a:personal-kari' }, holdUntil: past, transactionId: 'tx-expire', history: [], createdAt: past, updatedAt: past,
+    }), 0);
+    assert.ok(made.ok);
+    const [ea, eb] = await Promise.all([a.bookings.expireHolds(), b.bookings.expireHolds()]);
+    assert.deepEqual([...ea, ...eb], [made.ok ? made.booking.id : ''], 'expired once');
+    const expired = await b.store.getBooking(made.ok ? made.booking.id : '');
+    assert.equal(expired?.history.filter((e) => e.action === 'utlopt').length, 1);
   });
 
   it('a FAQ saved through one instance is found by the other within seconds', async () => {

@@ -5,8 +5,8 @@
  * the `postgres` user when the tests run as root. VEIVISER_TEST_DATABASE_URL points the tests at
  * an existing server instead (a database it may create databases in).
  *
- * Without PostgreSQL the PostgreSQL suites are skipped with a line saying so; with CI=true a
- * missing PostgreSQL fails them instead.
+ * Without PostgreSQL (or with VEIVISER_TEST_POSTGRES=off) the PostgreSQL suites are skipped with
+ * a line saying so; with CI=true a missing PostgreSQL fails them instead.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -40,6 +40,7 @@ let stopAll: (() => void) | undefined;
 
 /** Why PostgreSQL tests cannot run here, or undefined when they can. */
 export function postgresUnavailable(): string | undefined {
+  if (process.env.VEIVISER_TEST_POSTGRES === 'off') return 'turned off (VEIVISER_TEST_POSTGRES=off)';
   if (process.env.VEIVISER_TEST_DATABASE_URL) return undefined;
   if (!binDir()) return 'PostgreSQL is not installed (apt-get install -y postgresql)';
   return undefined;
