@@ -49,7 +49,7 @@ describe('two instances on one PostgreSQL database', function () {
   };
 
   before(async function () {
-    requirePostgres(this, 'multi-instance tests');
+    requirePostgres(this, 'multi-instance tests', 'several instances need PostgreSQL (lowdb allows one process)');
     const url = await (await testPostgres()).createDatabase('multi');
     h = await startHarness({ DATABASE_URL: url, DATABASE_POOL_SIZE: '20', ALLOWED_TENANT_IDS: TENANT, CONTENT_POLL_SECONDS: '1', OUTBOX_POLL_MS: '50', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' });
     a = h.app;

@@ -47,11 +47,11 @@ export function postgresUnavailable(): string | undefined {
 }
 
 /** Skips the suite (or fails it with CI=true) when PostgreSQL is missing. */
-export function requirePostgres(ctx: Mocha.Context, suite: string): void {
+export function requirePostgres(ctx: Mocha.Context, suite: string, note = ''): void {
   const why = postgresUnavailable();
   if (!why) return;
   if (process.env.CI === 'true') throw new Error(`${suite} cannot run in CI: ${why}`);
-  console.log(`    ${suite} skipped: ${why} — these tests ran on the lowdb adapter only`);
+  console.log(`    ${suite} skipped: ${why}${note ? ` — ${note}` : ''}`);
   ctx.skip();
 }
 

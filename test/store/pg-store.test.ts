@@ -5,7 +5,7 @@ import { storeContract } from './contract.js';
 describe('PostgreSQL store', function () {
   this.timeout(120_000);
   before(async function () {
-    requirePostgres(this, 'PostgreSQL store contract');
+    requirePostgres(this, 'PostgreSQL store contract', 'the same contract ran on the lowdb adapter only');
     await testPostgres();
   });
   storeContract('PostgreSQL', async () => {
