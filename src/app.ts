@@ -102,13 +102,25 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     log.info({ event: 'index_built', sections: docs.length });
   };
   let crawling: Promise<void> | undefined;
+  // The crawl's status is kept in the store, so that the tab shows it whichever instance it asks.
   const crawlStatus: CrawlStatus = { running: false };
+  let statusWritten = 0;
+  // One write after another, so that a late progress write never lands after "finished".
+  let statusChain: Promise<void> = Promise.resolve();
+  const publishStatus = (force = false): Promise<void> => {
+    if (!force && Date.now() - statusWritten < 500) return statusChain;
+    statusWritten = Date.now();
+    const snapshot = { ...crawlStatus };
+    statusChain = statusChain.then(() => store.saveCrawlStatus(snapshot)).catch((err: Error) => log.warn({ event: 'crawl_status_not_saved', err: err.message }));
+    return statusChain;
+  };
   const recrawl = (): Promise<void> => {
     crawling ??= (async () => {
-      Object.assign(crawlStatus, { running: true, startedAt: new Date().toISOString(), progress: undefined, error: undefined });
+      Object.assign(crawlStatus, { running: true, startedAt: new Date().toISOString(), finishedAt: undefined, progress: undefined, error: undefined });
+      void publishStatus(true);
       try {
         // The bundled demo site is our own loopback server: no politeness delay needed there.
-        const result = await ingestSite(store, { startUrl: siteUrl, concurrency: config.crawlConcurrency, delayMs: demoSite ? 0 : config.crawlDelayMs, onProgress: (p) => { crawlStatus.progress = p; } });
+        const result = await ingestSite(store, { startUrl: siteUrl, concurrency: config.crawlConcurrency, delayMs: demoSite ? 0 : config.crawlDelayMs, onProgress: (p) => { crawlStatus.progress = p; void publishStatus(); } });
         log.info({ event: 'crawl_done', fetched: result.report.fetched, new: result.report.new, changed: result.report.changed, removed: result.report.removed, failed: result.report.failed.length, ms: result.report.durationMs });
         if (result.upserted.length || result.removed.length || !faq) await rebuild();
         if (config.env !== 'test') log.debug({ event: 'crawl_report', report: formatReport(result.report) });
@@ -117,6 +129,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
         throw err;
       } finally {
         Object.assign(crawlStatus, { running: false, finishedAt: new Date().toISOString() });
+        await publishStatus(true);
         crawling = undefined;
       }
     })();
@@ -258,7 +271,16 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     teamMember: (teamId, userId) => directory.isMember(teamId, userId),
     teamMembers: (teamId) => directory.members(teamId),
     settings: () => ({ siteUrl, demoSite: Boolean(demoSite), curatedEntries: curated.length, thresholds: { ...thresholds }, recrawlMinutes: config.recrawlMinutes, counsellorsFile: config.counsellorsFile ?? 'src/booking/counsellors.demo.json' }),
-    crawl: { start: () => void recrawl().catch((err: Error) => log.error({ event: 'crawl_failed', err: err.message })), status: () => ({ ...crawlStatus }) },
+    crawl: {
+      start: async () => {
+        // One crawl at a time across instances: a crawl another instance started in the last
+        // 30 minutes and has not finished is left to run.
+        const shared = await store.getCrawlStatus();
+        if (shared?.running && Date.now() - Date.parse(shared.startedAt ?? '') < 30 * 60_000) return;
+        void recrawl().catch((err: Error) => log.error({ event: 'crawl_failed', err: err.message }));
+      },
+      status: async () => (crawling ? { ...crawlStatus } : (await store.getCrawlStatus()) ?? { ...crawlStatus }),
+    },
     kick: () => worker.kick(),
     onFaqSaved: () => void rebuild().catch((err: Error) => log.error({ event: 'index_rebuild_failed', err: err.message })),
   }));

@@ -133,6 +133,23 @@ describe('two instances on one PostgreSQL database', function () {
     assert.equal(expired?.history.filter((e) => e.action === 'utlopt').length, 1);
   });
 
+  it('"Oppdater nå" asked of one instance: the other shows its progress, and will not start a second crawl', async () => {
+    const login = async (app: App) => ((await (await fetch(`${app.url}/api/tab/dev-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Admin', role: 'admin' }) })).json()) as { token: string }).token;
+    const [ta, tb] = [await login(a), await login(b)];
+    const started = await (await fetch(`${a.url}/api/tab/crawl`, { method: 'POST', headers: { authorization: `Bearer ${ta}` } })).json() as { running: boolean };
+    assert.equal(started.running, true);
+    const onB = await (await fetch(`${b.url}/api/tab/crawl`, { headers: { authorization: `Bearer ${tb}` } })).json() as { running: boolean; startedAt: string };
+    assert.equal(onB.running, true, 'instance B sees the crawl instance A runs');
+    await fetch(`${b.url}/api/tab/crawl`, { method: 'POST', headers: { authorization: `Bearer ${tb}` } });
+    let status = onB;
+    for (let i = 0; i < 300 && status.running; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = await (await fetch(`${b.url}/api/tab/crawl`, { headers: { authorization: `Bearer ${tb}` } })).json() as typeof onB;
+    }
+    assert.equal(status.running, false);
+    assert.equal(status.startedAt, onB.startedAt, 'still the one crawl A started: B did not start another');
+  });
+
   it('a FAQ saved through one instance is found by the other within seconds', async () => {
     const [t] = await a.store.listTickets();
     const answered = await a.store.updateTicket(t.id, t.version, (x) => ({ ...x, state: 'besvart', answer: { text: 'Praksiskandidater trenger fem års allsidig praksis i faget før fagprøven.', by: { id: 'aad-m1', name: 'Medlem 1' }, at: new Date().toISOString() } }));

@@ -17,7 +17,7 @@ import type { OutboxMessage } from '../outbox/types.js';
 import type { Ticket } from '../tickets/model.js';
 import { ACTIVE_BOOKING_STATES, type Booking } from '../booking/model.js';
 import { bookingConflict } from './booking-conflict.js';
-import { StoreCorruptError, StoreLockedError, type QuestionRecord, type Store, type StoredConversation, type TicketUpdate, type EscalationChannel, type VeilederProfile, type StoredCalendarEvent, type CalendarEventPatch } from './store.js';
+import { StoreCorruptError, StoreLockedError, type CrawlStatusRecord, type QuestionRecord, type Store, type StoredConversation, type TicketUpdate, type EscalationChannel, type VeilederProfile, type StoredCalendarEvent, type CalendarEventPatch } from './store.js';
 
 interface ContentData { version: 1; pages: StoredPage[]; lastCrawl?: CrawlReport }
 interface AppData {
@@ -94,6 +94,7 @@ export class LowdbStore implements Store {
   private queue: Promise<unknown> = Promise.resolve();
   /** Grows with content changes (one process: memory is enough; a restart rebuilds the index anyway). */
   private contentStamp = 0;
+  private crawlStatus?: CrawlStatusRecord;
   private constructor(private readonly content: Low<ContentData>, private readonly app: Low<AppData>, private readonly dataDir: string, private readonly lockFile: string) {}
 
   static async open(dataDir: string): Promise<LowdbStore> {
@@ -168,6 +169,15 @@ export class LowdbStore implements Store {
 
   async lastCrawlReport(): Promise<CrawlReport | undefined> {
     return this.content.data.lastCrawl;
+  }
+
+  /** One process: the status lives in memory (a restart ends any crawl anyway). */
+  async saveCrawlStatus(status: CrawlStatusRecord): Promise<void> {
+    this.crawlStatus = structuredClone(status);
+  }
+
+  async getCrawlStatus(): Promise<CrawlStatusRecord | undefined> {
+    return this.crawlStatus ? structuredClone(this.crawlStatus) : undefined;
   }
 
   async contentVersion(): Promise<number> {

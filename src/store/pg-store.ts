@@ -25,7 +25,7 @@ import type { OutboxMessage } from '../outbox/types.js';
 import type { Ticket } from '../tickets/model.js';
 import { ACTIVE_BOOKING_STATES, type Booking } from '../booking/model.js';
 import { bookingConflict } from './booking-conflict.js';
-import type { CalendarEventPatch, EscalationChannel, QuestionRecord, Store, StoredCalendarEvent, StoredConversation, TicketUpdate, VeilederProfile } from './store.js';
+import type { CalendarEventPatch, CrawlStatusRecord, EscalationChannel, QuestionRecord, Store, StoredCalendarEvent, StoredConversation, TicketUpdate, VeilederProfile } from './store.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 const mailboxKey = (mailbox: string): string => mailbox.trim().toLowerCase();
@@ -119,6 +119,15 @@ export class PgStore implements Store {
   async lastCrawlReport(): Promise<CrawlReport | undefined> {
     const r = await this.pool.query(`SELECT value FROM meta WHERE key = 'last_crawl'`);
     return r.rows[0]?.value as CrawlReport | undefined;
+  }
+
+  async saveCrawlStatus(status: CrawlStatusRecord): Promise<void> {
+    await this.pool.query(`INSERT INTO meta (key, value) VALUES ('crawl_status', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [j(status)]);
+  }
+
+  async getCrawlStatus(): Promise<CrawlStatusRecord | undefined> {
+    const r = await this.pool.query(`SELECT value FROM meta WHERE key = 'crawl_status'`);
+    return r.rows[0]?.value as CrawlStatusRecord | undefined;
   }
 
   async recordQuestion(q: QuestionRecord): Promise<void> {

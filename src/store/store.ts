@@ -48,6 +48,9 @@ export interface Store {
   /** Writes a crawl's changes and its report in one durable write. */
   applyCrawl(change: { upserted: StoredPage[]; removed: string[]; report: CrawlReport }): Promise<void>;
   lastCrawlReport(): Promise<CrawlReport | undefined>;
+  /** The running (or last) crawl's progress, shared by all instances (the tab shows it). */
+  saveCrawlStatus(status: CrawlStatusRecord): Promise<void>;
+  getCrawlStatus(): Promise<CrawlStatusRecord | undefined>;
   /**
    * A number that grows whenever what the search index is built from changes (a crawl that
    * changed pages, an answer saved as FAQ), so that every instance can rebuild its index when
@@ -158,6 +161,15 @@ export interface StoredCalendarEvent {
 }
 
 export type CalendarEventPatch = Partial<Omit<StoredCalendarEvent, 'mailbox' | 'id' | 'transactionId' | 'createdAt'>>;
+
+/** A crawl's state as the tab shows it. */
+export interface CrawlStatusRecord {
+  running: boolean;
+  startedAt?: string;
+  finishedAt?: string;
+  progress?: { done: number; queued: number; fetched: number; unchanged: number; failed: number };
+  error?: string;
+}
 
 /** A team channel that receives escalated tickets, optionally only for some sections/regions. */
 export interface EscalationChannel {

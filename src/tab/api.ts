@@ -12,21 +12,15 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Counsellor } from '../booking/counsellors.js';
 import { ACTIVE_BOOKING_STATES, BOOKING_STATES, type Booking } from '../booking/model.js';
-import type { CrawlProgress, CrawlReport } from '../faq/crawler.js';
+import type { CrawlReport } from '../faq/crawler.js';
 import { statisticsReport, REPORT_RANGES, topicFromUrl, type StatisticsReport } from '../stats/report.js';
 import { toCsv } from '../stats/statistics.js';
-import type { Store } from '../store/store.js';
+import type { CrawlStatusRecord, Store } from '../store/store.js';
 import { SECTION_LABELS, SECTIONS, STATE_LABELS, STATES, type Ticket } from '../tickets/model.js';
 import { DomainError, StaleTicketError, type TicketActor, type TicketService } from '../tickets/ticket-service.js';
 import { TabAuth, TabAuthError, type TabRole, type TabUser } from './auth.js';
 
-export interface CrawlStatus {
-  running: boolean;
-  startedAt?: string;
-  finishedAt?: string;
-  progress?: CrawlProgress;
-  error?: string;
-}
+export type CrawlStatus = CrawlStatusRecord;
 
 export interface TabApiDeps {
   auth: TabAuth;
@@ -38,7 +32,8 @@ export interface TabApiDeps {
   teamMembers: (teamId: string) => Promise<{ id: string; aadObjectId?: string; name: string }[]>;
   counsellors: Counsellor[];
   settings: () => { siteUrl: string; demoSite: boolean; curatedEntries: number; thresholds: Record<string, unknown>; recrawlMinutes: number; counsellorsFile: string };
-  crawl: { start: () => void; status: () => CrawlStatus };
+  /** Re-crawl now (unless one runs, on any instance), and the shared status. */
+  crawl: { start: () => Promise<void>; status: () => Promise<CrawlStatus> };
   /** After a ticket change: deliver its announcements now. */
   kick: () => void;
   onFaqSaved: () => void;
@@ -340,16 +335,16 @@ export function createTabApi(d: TabApiDeps): express.Router {
       channels: (await d.store.listEscalationChannels()).map((c) => ({ teamName: c.teamName, channelName: c.channelName, sections: c.sections.map((s) => SECTION_LABELS[s as keyof typeof SECTION_LABELS] ?? s), regions: c.regions, setBy: c.setBy.name, setAt: c.setAt })),
       pages: (await d.store.listPages()).length,
       lastCrawl: report,
-      crawl: d.crawl.status(),
+      crawl: await d.crawl.status(),
     });
   });
-  r.get('/api/tab/crawl', admin, (_req, res) => {
-    res.json(d.crawl.status());
+  r.get('/api/tab/crawl', admin, async (_req, res) => {
+    res.json(await d.crawl.status());
   });
-  r.post('/api/tab/crawl', admin, (req: Authed, res) => {
-    d.crawl.start();
+  r.post('/api/tab/crawl', admin, async (req: Authed, res) => {
+    await d.crawl.start();
     d.log.info({ event: 'tab_recrawl_requested' });
-    res.status(202).json(d.crawl.status());
+    res.status(202).json(await d.crawl.status());
   });
   r.use('/api/tab', (err: Error, _req: Request, res: Response, next: NextFunction) => {
     if (err instanceof z.ZodError) {

@@ -83,6 +83,8 @@ export function storeContract(name: string, make: () => Promise<StoreUnderTest>,
       assert.equal((await store.getVeilederProfile('h'))?.office, 'NAV Lia');
       assert.equal(await store.secret('ics'), secret);
       await store.ping();
+      await store.saveCrawlStatus({ running: true, startedAt: AT, progress: { done: 3, queued: 7, fetched: 3, unchanged: 0, failed: 0 } });
+      assert.deepEqual((await store.getCrawlStatus())?.progress?.queued, 7);
     });
 
     it(`gives ${N} concurrently created tickets ${N} distinct sequential numbers, each with its outbox message`, async () => {
