@@ -151,8 +151,14 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     })().catch((err: Error) => log.warn({ event: 'content_poll_failed', err: err.message })), config.contentPollSeconds * 1000)
     : undefined;
   contentPoll?.unref();
+  /** Starts a crawl unless one runs on any instance (a crawl started less than 30 minutes ago and not finished). */
+  const startCrawlOnce = async (): Promise<void> => {
+    const shared = await store.getCrawlStatus();
+    if (crawling || (shared?.running && Date.now() - Date.parse(shared.startedAt ?? '') < 30 * 60_000)) return;
+    void recrawl().catch((err: Error) => log.error({ event: 'crawl_failed', err: err.message }));
+  };
   const timer = config.recrawlMinutes > 0
-    ? setInterval(() => void recrawl().catch((err: Error) => log.error({ event: 'crawl_failed', err: err.message })), config.recrawlMinutes * 60_000)
+    ? setInterval(() => void startCrawlOnce().catch((err: Error) => log.error({ event: 'crawl_failed', err: err.message })), config.recrawlMinutes * 60_000)
     : undefined;
   timer?.unref();
 
@@ -272,13 +278,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     teamMembers: (teamId) => directory.members(teamId),
     settings: () => ({ siteUrl, demoSite: Boolean(demoSite), curatedEntries: curated.length, thresholds: { ...thresholds }, recrawlMinutes: config.recrawlMinutes, counsellorsFile: config.counsellorsFile ?? 'src/booking/counsellors.demo.json' }),
     crawl: {
-      start: async () => {
-        // One crawl at a time across instances: a crawl another instance started in the last
-        // 30 minutes and has not finished is left to run.
-        const shared = await store.getCrawlStatus();
-        if (shared?.running && Date.now() - Date.parse(shared.startedAt ?? '') < 30 * 60_000) return;
-        void recrawl().catch((err: Error) => log.error({ event: 'crawl_failed', err: err.message }));
-      },
+      start: startCrawlOnce,
       status: async () => (crawling ? { ...crawlStatus } : (await store.getCrawlStatus()) ?? { ...crawlStatus }),
     },
     kick: () => worker.kick(),
