@@ -9,12 +9,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger(config.logLevel);
   const app = await startApp(config, log);
-  process.stderr.write(
-    `\nVeiviser kjører på ${app.url}/api/messages` +
-      (config.bot ? '' : ' (lokal modus uten Bot Framework-legitimasjon)') +
-      `\nFylkets nettsted: ${app.siteUrl}` +
-      `\nPrøv i Microsoft 365 Agents Playground: npm run playground (eller agentsplayground -e ${app.url}/api/messages -c msteams)\n\n`,
-  );
+  // Handlers first: whoever reads the line below may stop the process at once.
   const stop = async (): Promise<void> => {
     try {
       await app.close();
@@ -26,6 +21,13 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+  process.stderr.write(
+    `\nVeiviser kjører på ${app.url}/api/messages` +
+      (config.bot ? '' : ' (lokal modus uten Bot Framework-legitimasjon)') +
+      `\nFanen (saker, statistikk): ${app.url}/tab` +
+      `\nFylkets nettsted: ${app.siteUrl}` +
+      `\nPrøv i Microsoft 365 Agents Playground: npm run playground (eller agentsplayground -e ${app.url}/api/messages -c msteams)\n\n`,
+  );
 }
 
 main().catch((err: Error) => {
