@@ -36,6 +36,7 @@ import { formatReport, ingestSite } from './faq/ingest.js';
 import { Analyzer, loadLexicon } from './faq/text.js';
 import { createServer } from './server.js';
 import { Metrics } from './ops/metrics.js';
+import { PgRateLimitStore } from './ops/rate-limit-store.js';
 import { LowdbStore } from './store/lowdb-store.js';
 import { PgStore } from './store/pg-store.js';
 import type { Store } from './store/store.js';
@@ -252,6 +253,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
       await bookings.syncWithCalendar();
       await notifications?.renew();
       await bookings.sendReminders(24);
+      if (store instanceof PgStore) await store.rateLimitPrune();
       worker.kick();
     })().catch((err: Error) => log.error({ event: 'housekeeping_failed', err: err.message }));
   }, 10 * 60_000);
@@ -274,6 +276,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   extraRoutes.use(createTabPage(bundleTabClient()));
   extraRoutes.use(createTabApi({
     auth: tabAuth, store, tickets, log, counsellors, clock, rateLimitPerMinute: config.rateLimitPerMinute * 5,
+    rateLimitStore: store instanceof PgStore ? new PgRateLimitStore(store, 'tab:') : undefined,
     teamMember: (teamId, userId) => directory.isMember(teamId, userId),
     teamMembers: (teamId) => directory.members(teamId),
     settings: () => ({ siteUrl, demoSite: Boolean(demoSite), curatedEntries: curated.length, thresholds: { ...thresholds }, recrawlMinutes: config.recrawlMinutes, counsellorsFile: config.counsellorsFile ?? 'src/booking/counsellors.demo.json' }),
@@ -300,7 +303,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
       },
     },
   ];
-  const app = createServer({ adapter, bot, log, isReady: () => Boolean(faq), routes: extraRoutes, metrics, readiness, rateLimitPerMinute: config.rateLimitPerMinute, metricsToken: config.metricsToken, requireAuth: Boolean(config.bot) });
+  const app = createServer({ adapter, bot, log, isReady: () => Boolean(faq), routes: extraRoutes, metrics, readiness, rateLimitPerMinute: config.rateLimitPerMinute, metricsToken: config.metricsToken, requireAuth: Boolean(config.bot), rateLimitStore: store instanceof PgStore ? new PgRateLimitStore(store, 'msg:') : undefined });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);

@@ -4,7 +4,7 @@
  * errors for malformed or oversized requests.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Store as LimitStore } from 'express-rate-limit';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Metrics } from './ops/metrics.js';
@@ -30,6 +30,8 @@ export interface ServerDeps {
   metricsToken?: string;
   /** Bot Framework credentials are set: a request without a token is refused before the SDK sees it. */
   requireAuth?: boolean;
+  /** Where the rate limiter counts (PostgreSQL: shared by all instances); default: memory. */
+  rateLimitStore?: LimitStore;
 }
 
 /** A route label with no ids in it (metrics must not grow a series per ticket or user). */
@@ -41,7 +43,7 @@ function routeOf(path: string): string {
 const timeout = <T>(ms: number, p: Promise<T>): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`svarte ikke innen ${ms} ms`)), ms).unref())]);
 
-export function createServer({ adapter, bot, log, isReady, routes, metrics, readiness = [], rateLimitPerMinute = 0, metricsToken, requireAuth = false }: ServerDeps): express.Express {
+export function createServer({ adapter, bot, log, isReady, routes, metrics, readiness = [], rateLimitPerMinute = 0, metricsToken, requireAuth = false, rateLimitStore }: ServerDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   if (metrics) {
@@ -88,6 +90,9 @@ export function createServer({ adapter, bot, log, isReady, routes, metrics, read
       limit: rateLimitPerMinute,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
+      store: rateLimitStore,
+      // The database being away must not turn every message into a 429 or a 500 here.
+      passOnStoreError: true,
       // One user is one user whichever conversation they write in; unknown senders by address.
       keyGenerator: (req) => {
         const from = (req.body as { from?: { aadObjectId?: unknown; id?: unknown } } | undefined)?.from;

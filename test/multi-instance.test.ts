@@ -163,3 +163,22 @@ describe('two instances on one PostgreSQL database', function () {
     assert.match(hit.doc.text ?? JSON.stringify(hit.doc), /fem års allsidig praksis/);
   });
 });
+
+describe('two instances share one per-user rate limit (PostgreSQL)', function () {
+  this.timeout(120_000);
+  it('counts a user\'s messages across both instances', async function () {
+    requirePostgres(this, 'shared rate limit', 'the limit is then per process (memory)');
+    const url = await (await testPostgres()).createDatabase('ratelimit');
+    const h = await startHarness({ DATABASE_URL: url, RATE_LIMIT_PER_MINUTE: '6', LOG_LEVEL: 'warn' });
+    try {
+      const b = await h.startInstance();
+      const ola = { id: '29:user-ola', name: 'Ola', aadObjectId: 'aad-ola' };
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i++) statuses.push((await h.postTo(i % 2 ? h.app : b, teamsActivity(h, { from: ola, text: 'hjelp' }))).status);
+      assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 429, 429, 429, 429], 'six in all, not six per instance');
+      assert.equal((await h.postTo(b, teamsActivity(h, { from: { id: '29:user-siri', name: 'Siri', aadObjectId: 'aad-siri' }, text: 'hjelp' }))).status, 200);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -89,6 +89,35 @@ export class PgStore implements Store {
     return (await q.query(sql, params)).rows.map((r: { data: T }) => r.data);
   }
 
+  /**
+   * One hit for a rate-limit key in a fixed window, counted in the database so that all
+   * instances share one limit. Returns the hits in the current window and when it ends.
+   */
+  async rateLimitHit(key: string, windowMs: number): Promise<{ totalHits: number; resetTime: Date }> {
+    const r = await this.pool.query(
+      `INSERT INTO rate_limits (key, hits, reset_at) VALUES ($1, 1, now() + $2 * interval '1 millisecond')
+       ON CONFLICT (key) DO UPDATE SET
+         hits = CASE WHEN rate_limits.reset_at <= now() THEN 1 ELSE rate_limits.hits + 1 END,
+         reset_at = CASE WHEN rate_limits.reset_at <= now() THEN now() + $2 * interval '1 millisecond' ELSE rate_limits.reset_at END
+       RETURNING hits, reset_at`,
+      [key, windowMs],
+    );
+    return { totalHits: r.rows[0].hits as number, resetTime: new Date(r.rows[0].reset_at as string) };
+  }
+
+  async rateLimitUndo(key: string): Promise<void> {
+    await this.pool.query('UPDATE rate_limits SET hits = greatest(hits - 1, 0) WHERE key = $1', [key]);
+  }
+
+  async rateLimitReset(key: string): Promise<void> {
+    await this.pool.query('DELETE FROM rate_limits WHERE key = $1', [key]);
+  }
+
+  /** Housekeeping: windows that ended an hour ago. */
+  async rateLimitPrune(): Promise<void> {
+    await this.pool.query(`DELETE FROM rate_limits WHERE reset_at < now() - interval '1 hour'`);
+  }
+
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
   }

@@ -40,6 +40,8 @@ export interface TabApiDeps {
   clock: () => Date;
   /** Requests per signed-in user (token) per minute; 0 = no limit. */
   rateLimitPerMinute?: number;
+  /** Where the limiter counts (PostgreSQL: shared); default memory. */
+  rateLimitStore?: import('express-rate-limit').Store;
 }
 
 type Authed = Request & { user?: TabUser };
@@ -91,7 +93,7 @@ export function createTabApi(d: TabApiDeps): express.Router {
   const json = express.json({ limit: '32kb' });
   if (d.rateLimitPerMinute) {
     r.use('/api/tab', rateLimit({
-      windowMs: 60_000, limit: d.rateLimitPerMinute, standardHeaders: 'draft-8', legacyHeaders: false,
+      windowMs: 60_000, limit: d.rateLimitPerMinute, standardHeaders: 'draft-8', legacyHeaders: false, store: d.rateLimitStore, passOnStoreError: true,
       keyGenerator: (req) => {
         const auth = req.get('authorization');
         return auth ? `t:${createHash('sha256').update(auth).digest('base64url').slice(0, 22)}` : `ip:${ipKeyGenerator(req.ip ?? '')}`;

@@ -1,0 +1,30 @@
+/**
+ * express-rate-limit's store on PostgreSQL: with several instances the per-user limit is one
+ * limit, counted in the database, not one per instance. Without PostgreSQL the limiter keeps its
+ * counts in memory (one process).
+ */
+import type { Options, Store as LimitStore } from 'express-rate-limit';
+import type { PgStore } from '../store/pg-store.js';
+
+export class PgRateLimitStore implements LimitStore {
+  private windowMs = 60_000;
+  /** Not local: the counts are shared. */
+  readonly localKeys = false;
+  constructor(private readonly store: PgStore, readonly prefix: string) {}
+
+  init(options: Options): void {
+    this.windowMs = options.windowMs;
+  }
+
+  increment(key: string) {
+    return this.store.rateLimitHit(`${this.prefix}${key}`, this.windowMs);
+  }
+
+  decrement(key: string) {
+    return this.store.rateLimitUndo(`${this.prefix}${key}`);
+  }
+
+  resetKey(key: string) {
+    return this.store.rateLimitReset(`${this.prefix}${key}`);
+  }
+}
