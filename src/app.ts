@@ -36,6 +36,7 @@ import { formatReport, ingestSite } from './faq/ingest.js';
 import { Analyzer, loadLexicon } from './faq/text.js';
 import { createServer } from './server.js';
 import { Metrics } from './ops/metrics.js';
+import { topicLabels } from './stats/report.js';
 import { PgRateLimitStore } from './ops/rate-limit-store.js';
 import { LowdbStore } from './store/lowdb-store.js';
 import { PgStore } from './store/pg-store.js';
@@ -91,13 +92,17 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
 
   let faq: FaqService | undefined;
   let contentSeen = -1;
+  // Topic names for the statistics, taken from the pages whenever the index is built.
+  let labels = new Map<string, string>();
   const rebuild = async (): Promise<void> => {
     contentSeen = await store.contentVersion();
     // Answers the team saved as FAQ ("Lagre svaret som FAQ") are curated entries too.
     const saved: CuratedEntry[] = (await store.listTickets())
       .filter((t) => t.faq)
       .map((t) => ({ question: t.faq!.question, alternatives: [], answer: t.faq!.answer, url: contactUrl, heading: `${ticketTexts.faqHeading}: ${SECTION_LABELS[t.faq!.section]}`, updated: t.faq!.savedAt }));
-    const docs = toDocs(await store.listPages(), [...curated, ...saved], siteUrl);
+    const pages = await store.listPages();
+    labels = topicLabels(pages);
+    const docs = toDocs(pages, [...curated, ...saved], siteUrl);
     if (faq) faq.rebuild(docs);
     else faq = new FaqService(analyzer, thresholds, docs);
     log.info({ event: 'index_built', sections: docs.length });
@@ -275,7 +280,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   });
   extraRoutes.use(createTabPage(bundleTabClient()));
   extraRoutes.use(createTabApi({
-    auth: tabAuth, store, tickets, log, counsellors, clock, rateLimitPerMinute: config.rateLimitPerMinute * 5,
+    auth: tabAuth, store, tickets, log, counsellors, clock, topicLabels: () => labels, rateLimitPerMinute: config.rateLimitPerMinute * 5,
     rateLimitStore: store instanceof PgStore ? new PgRateLimitStore(store, 'tab:') : undefined,
     teamMember: (teamId, userId) => directory.isMember(teamId, userId),
     teamMembers: (teamId) => directory.members(teamId),

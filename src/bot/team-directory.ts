@@ -5,7 +5,7 @@
  * thus the card's: a member of the ticket's team may act on it.
  */
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
-import type { Store } from '../store/store.js';
+import type { EscalationChannel, Store } from '../store/store.js';
 import type { TeamMembership } from '../tab/auth.js';
 import type { Roster, RosterMember } from './roster.js';
 
@@ -13,8 +13,8 @@ export class TeamDirectory {
   constructor(private readonly d: { adapter: CloudAdapter; botAppId: string; store: Store; roster: Roster }) {}
 
   /** The roster of a team, read through one of its escalation channels' stored references. */
-  async members(teamId: string): Promise<RosterMember[]> {
-    const channel = (await this.d.store.listEscalationChannels()).find((c) => c.teamId === teamId);
+  async members(teamId: string, channels?: EscalationChannel[]): Promise<RosterMember[]> {
+    const channel = (channels ?? (await this.d.store.listEscalationChannels())).find((c) => c.teamId === teamId);
     const ref = channel ? await this.d.store.getConversation(channel.conversationKey) : undefined;
     if (!ref) return [];
     let members: RosterMember[] = [];
@@ -24,16 +24,17 @@ export class TeamDirectory {
     return members;
   }
 
-  async isMember(teamId: string, userId: string): Promise<RosterMember | undefined> {
-    return (await this.members(teamId)).find((m) => m.aadObjectId === userId || m.id === userId);
+  async isMember(teamId: string, userId: string, channels?: EscalationChannel[]): Promise<RosterMember | undefined> {
+    return (await this.members(teamId, channels)).find((m) => m.aadObjectId === userId || m.id === userId);
   }
 
   /** Membership across all teams that receive tickets. */
   async membership(userId: string): Promise<TeamMembership> {
-    const teamIds = [...new Set((await this.d.store.listEscalationChannels()).map((c) => c.teamId))];
+    const channels = await this.d.store.listEscalationChannels();
+    const teamIds = [...new Set(channels.map((c) => c.teamId))];
     const result: TeamMembership = { member: false, owner: false, teamIds: [] };
     for (const teamId of teamIds) {
-      const m = await this.isMember(teamId, userId);
+      const m = await this.isMember(teamId, userId, channels);
       if (!m) continue;
       result.member = true;
       result.teamIds.push(teamId);

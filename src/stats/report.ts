@@ -62,6 +62,16 @@ function startOf(range: ReportRange, now: Date): Date | undefined {
   return DateTime.fromJSDate(now, { zone: 'Europe/Oslo' }).minus({ months: range === '3m' ? 3 : 12 }).startOf('day').toJSDate();
 }
 
+/** The site's sections named by their own index pages' titles ("/eksamen/" → "Eksamen"), for topicFromUrl. */
+export function topicLabels(pages: { url: string; title: string }[]): Map<string, string> {
+  const labels = new Map<string, string>();
+  for (const p of pages) {
+    const segs = new URL(p.url).pathname.split('/').filter((s) => s && s !== 'index.html');
+    if (segs.length === 1) labels.set(segs[0], p.title.split(/ [|–-] /)[0].trim());
+  }
+  return labels;
+}
+
 /** A topic label from a page URL: the site's section (first path segment), named by `labels` when known. */
 export function topicFromUrl(url: string | undefined, labels: Map<string, string>): string {
   if (!url) return 'Uten treff';

@@ -405,7 +405,7 @@ export class LowdbStore implements Store {
   }
 
   async listUndeliveredOutbox(): Promise<OutboxMessage[]> {
-    return this.app.data.outbox.filter((m) => m.status === 'pending' || m.status === 'sending').map((m) => ({ ...structuredClone({ ...m, activity: {} }) }));
+    return this.app.data.outbox.filter((m) => m.status === 'pending' || m.status === 'sending').map((m) => structuredClone({ ...m, activity: {} }));
   }
 
   async listCalendarEvents(mailbox: string, from: Date, to: Date): Promise<StoredCalendarEvent[]> {

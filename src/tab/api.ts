@@ -31,6 +31,8 @@ export interface TabApiDeps {
   teamMember: (teamId: string, userId: string) => Promise<{ id: string; aadObjectId?: string; name: string } | undefined>;
   teamMembers: (teamId: string) => Promise<{ id: string; aadObjectId?: string; name: string }[]>;
   counsellors: Counsellor[];
+  /** Topic names per site section, as of the last index build (see topicLabels in stats/report.ts). */
+  topicLabels: () => Map<string, string>;
   settings: () => { siteUrl: string; demoSite: boolean; curatedEntries: number; thresholds: Record<string, unknown>; recrawlMinutes: number; counsellorsFile: string };
   /** Re-crawl now (unless one runs, on any instance), and the shared status. */
   crawl: { start: () => Promise<void>; status: () => Promise<CrawlStatus> };
@@ -158,10 +160,10 @@ export function createTabApi(d: TabApiDeps): express.Router {
     });
   });
 
-  const listTickets = async (query: unknown) => {
+  const filterTickets = (all: Ticket[], query: unknown) => {
     const q = TicketQuery.parse(query);
     const now = d.clock();
-    return (await d.store.listTickets())
+    return all
       .filter((t) => (q.state === 'alle' ? true : q.state === 'apne' ? OPEN.includes(t.state) : t.state === q.state))
       .filter((t) => !q.section || t.section === q.section)
       .filter((t) => !q.region || (t.region ?? '').toLowerCase() === q.region.toLowerCase())
@@ -176,7 +178,7 @@ export function createTabApi(d: TabApiDeps): express.Router {
   };
   r.get('/api/tab/tickets', team, async (req: Authed, res) => {
     const all = await d.store.listTickets();
-    const rows = await listTickets(req.query);
+    const rows = filterTickets(all, req.query);
     const owners = new Map(all.filter((t) => t.owner).map((t) => [t.owner!.id, t.owner!.name]));
     res.json({
       tickets: rows,
@@ -190,7 +192,7 @@ export function createTabApi(d: TabApiDeps): express.Router {
     });
   });
   r.get('/api/tab/tickets.csv', team, async (req, res) => {
-    const rows = await listTickets(req.query);
+    const rows = filterTickets(await d.store.listTickets(), req.query);
     sendCsv(res, 'saker', toCsv(['Sak', 'Status', 'Seksjon', 'Region', 'NAV-kontor', 'Opprettet', 'Alder (timer)', 'Ansvarlig'], rows.map((t) => [t.id, t.stateLabel, t.sectionLabel, t.region, t.office, t.createdAt, t.ageHours, t.owner?.name])));
   });
 
@@ -305,12 +307,7 @@ export function createTabApi(d: TabApiDeps): express.Router {
 
   const report = async (query: unknown): Promise<StatisticsReport> => {
     const q = StatsQuery.parse(query);
-    const pages = await d.store.listPages();
-    const labels = new Map<string, string>();
-    for (const p of pages) {
-      const segs = new URL(p.url).pathname.split('/').filter((s) => s && s !== 'index.html');
-      if (segs.length === 1) labels.set(segs[0], p.title.split(/ [|–-] /)[0].trim());
-    }
+    const labels = d.topicLabels();
     return statisticsReport({
       questions: await d.store.listQuestions(), tickets: await d.store.listTickets(), bookings: await d.store.listBookings(),
       offices: [...new Set(d.counsellors.flatMap((c) => c.offices))], topicOf: (u) => topicFromUrl(u, labels), now: d.clock(),

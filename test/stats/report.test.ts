@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { share, statisticsReport, topicFromUrl } from '../../src/stats/report.js';
+import { share, statisticsReport, topicFromUrl, topicLabels } from '../../src/stats/report.js';
 import type { QuestionRecord } from '../../src/store/store.js';
 
 describe('statistics report (what the tab shows and exports)', () => {
@@ -17,6 +17,7 @@ describe('statistics report (what the tab shows and exports)', () => {
     assert.equal(topicFromUrl('https://fjordvik.example/voksne-opplaering/x', labels), 'Voksne opplaering');
     assert.equal(topicFromUrl(undefined, labels), 'Uten treff');
     assert.equal(topicFromUrl('https://fjordvik.example/', labels), 'Forsiden');
+    assert.deepEqual([...topicLabels([{ url: 'https://x.example/eksamen/', title: 'Eksamen – Fjordvik fylkeskommune' }, { url: 'https://x.example/eksamen/privatist', title: 'Privatist' }, { url: 'https://x.example/', title: 'Forside' }])], [['eksamen', 'Eksamen']], 'named by the section\'s own page');
   });
 
   it('never puts a raw count under five in any table, and keeps the period range', () => {
