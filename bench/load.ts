@@ -6,7 +6,7 @@
  * different veiledere (the per-user rate limit is off here: it would measure the limiter).
  * Prints sustained requests per second and latency percentiles; nothing here is a test.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { freePort } from '../test/helpers/e2e.js';
 import { postgresUnavailable, stopTestPostgres, testPostgres } from '../test/helpers/postgres.js';
+import { startVeiviserProcess } from '../test/helpers/process.js';
 
 const QUESTIONS = ['questions-a.jsonl', 'questions-b.jsonl']
   .flatMap((f) => readFileSync(new URL(`../test/fixtures/eval/${f}`, import.meta.url), 'utf8').split('\n').filter(Boolean))
@@ -21,6 +22,10 @@ const QUESTIONS = ['questions-a.jsonl', 'questions-b.jsonl']
 
 export interface LoadResult { name: string; rps: number; p50: number; p99: number; non2xx: number; errors: number; requests: number; replies: number }
 
+/**
+ * The Bot Connector's side, as cheap as can be (it shares the cores with the app being measured):
+ * it counts the cards and answers; test/helpers/connector.ts's recording one would parse and keep each.
+ */
 async function connector(): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
   let n = 0;
   const server: Server = createServer((req, res) => {
@@ -34,18 +39,6 @@ async function connector(): Promise<{ url: string; count: () => number; close: (
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const a = server.address();
   return { url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/`, count: () => n, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
-}
-
-function startInstance(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.includes('Veiviser kjører på')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`instance exited ${code}: ${err}`)));
-  });
 }
 
 /** A round-robin HTTP proxy on loopback (what a load balancer does, minus TLS). */
@@ -114,7 +107,7 @@ export async function loadBench(seconds = 15): Promise<LoadResult[]> {
     try {
       // One after another: the first start crawls the demo site into an empty store.
       for (let i = 0; i < envs.length; i++) {
-        children.push(await startInstance({ ...envs[i], PORT: String(ports[i]) }));
+        children.push(await startVeiviserProcess({ ...envs[i], PORT: String(ports[i]) }));
         await waitReady(ports[i]);
       }
       const proxy = ports.length > 1 ? await roundRobin(ports) : undefined;

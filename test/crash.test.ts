@@ -7,63 +7,19 @@
  * A loopback server plays the Bot Connector.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { startFakeConnector, type FakeConnector as Connector } from './helpers/connector.js';
 import { freePort } from './helpers/e2e.js';
+import { exited, startVeiviserProcess as startChild } from './helpers/process.js';
 import { postgresUnavailable, testPostgres } from './helpers/postgres.js';
 
 const TENANT = 'tenant-fjordvik';
 const CHANNEL = '19:kanal-fag@thread.tacv2';
 const eva = { id: '29:user-eva', name: 'Eva Eier', aadObjectId: 'aad-eva' };
 const kari = { id: '29:user-kari', name: 'Kari Veileder', aadObjectId: 'aad-kari' };
-
-interface Connector { url: string; posts: { conversationId: string; body: string }[]; close(): Promise<void> }
-
-async function startConnector(): Promise<Connector> {
-  const posts: Connector['posts'] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      const url = req.url ?? '';
-      res.setHeader('content-type', 'application/json');
-      if (/pagedmembers/.test(url)) return res.end(JSON.stringify({ members: [{ ...eva, userRole: 'owner' }] }));
-      const m = /\/v3\/conversations\/([^/]+)\/activities/.exec(url);
-      if (m) {
-        posts.push({ conversationId: decodeURIComponent(m[1]), body });
-        return res.end(JSON.stringify({ id: `act-${posts.length}` }));
-      }
-      res.statusCode = 404;
-      res.end('{}');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const a = server.address();
-  return {
-    url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/`,
-    posts,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
-  };
-}
-
-function startChild(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`did not start: ${err}`)); }, 60_000);
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.includes('Veiviser kjører på')) { clearTimeout(timer); resolve(child); }
-    });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code}: ${err}`)); });
-    child.once('exit', (code, signal) => { if (signal !== 'SIGKILL' && signal !== 'SIGTERM' && code !== 0) console.log(`      child exited ${code} ${signal}: ${err.slice(-2000)}`); });
-  });
-}
-const exited = (c: ChildProcess): Promise<void> => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())));
 
 let seq = 0;
 function activity(connector: Connector, over: Record<string, unknown>): Record<string, unknown> {
@@ -113,7 +69,8 @@ for (const kind of ['lowdb', 'PostgreSQL'] as const) {
           this.skip();
         }
       }
-      connector = await startConnector();
+      connector = await startFakeConnector();
+      connector.roster.push({ ...eva, userRole: 'owner' });
       dir = mkdtempSync(join(tmpdir(), 'veiviser-crash-'));
       env = { ...process.env, NODE_ENV: 'development', PORT: String(await freePort()), DEMO_SITE_PORT: '0', VEIVISER_DATA_DIR: dir, LOG_LEVEL: 'silent', FAQ_RECRAWL_INTERVAL_MINUTES: '0', CRAWL_DELAY_MS: '0', OUTBOX_POLL_MS: '50', RATE_LIMIT_PER_MINUTE: '0', ALLOWED_TENANT_IDS: TENANT };
       delete env.DATABASE_URL;
@@ -149,7 +106,7 @@ for (const kind of ['lowdb', 'PostgreSQL'] as const) {
       const base = `http://127.0.0.1:${env.PORT}`;
       let child = await startChild(env);
       await post(base, setChannel(connector));
-      for (let i = 0; i < 100 && !connector.posts.some((p) => p.body.includes('får nå saker')); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 100 && !connector.sent.some((p) => JSON.stringify(p.activity).includes('får nå saker')); i++) await new Promise((r) => setTimeout(r, 50));
       const acknowledged: string[] = [];
       let refused = 0;
       let next = 0;
@@ -178,9 +135,17 @@ for (const kind of ['lowdb', 'PostgreSQL'] as const) {
         const lost = acknowledged.filter((id) => !stored.has(id));
         assert.deepEqual(lost, [], 'no acknowledged ticket lost');
         // Every stored ticket's card reaches the channel; count how often.
-        const cardCount = (id: string) => connector.posts.filter((p) => p.conversationId === CHANNEL && p.body.includes(id)).length;
+        const cardCounts = () => {
+          const cards = connector.sent.filter((p) => p.conversationId === CHANNEL).map((p) => JSON.stringify(p.activity));
+          return (id: string) => cards.filter((c) => c.includes(id)).length;
+        };
         // PostgreSQL cannot tell a dead instance's lease from a live one's: those wait out the lease (60 s).
-        for (let i = 0; i < 1200 && [...stored].some((id) => cardCount(id) === 0); i++) await new Promise((r) => setTimeout(r, 100));
+        for (let i = 0; i < 1200; i++) {
+          const count = cardCounts();
+          if ([...stored].every((id) => count(id) > 0)) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const cardCount = cardCounts();
         const missing = [...stored].filter((id) => cardCount(id) === 0);
         assert.deepEqual(missing, [], 'every ticket card delivered');
         const resent = recordedSent.filter((id) => cardCount(id) !== 1);
@@ -208,7 +173,8 @@ describe('fault: PostgreSQL restarted under load', function () {
     }
     const server = await testPostgres();
     const url = await server.createDatabase('restart');
-    const connector = await startConnector();
+    const connector = await startFakeConnector();
+    connector.roster.push({ ...eva, userRole: 'owner' });
     const dir = mkdtempSync(join(tmpdir(), 'veiviser-pgrestart-'));
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', PORT: String(await freePort()), DEMO_SITE_PORT: '0', VEIVISER_DATA_DIR: dir, DATABASE_URL: url, LOG_LEVEL: 'silent', FAQ_RECRAWL_INTERVAL_MINUTES: '0', CRAWL_DELAY_MS: '0', OUTBOX_POLL_MS: '50', RATE_LIMIT_PER_MINUTE: '0', ALLOWED_TENANT_IDS: TENANT };
     const base = `http://127.0.0.1:${env.PORT}`;

@@ -3,16 +3,16 @@
  * loopback server that plays the Bot Connector (the activity's serviceUrl) and records replies.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startApp, type App, type AppOverrides } from '../../src/app.js';
+import { startFakeConnector, type FakeMember, type Sent } from './connector.js';
+
+export type { FakeMember, Sent } from './connector.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 
-export interface Sent { conversationId: string; activity: Record<string, unknown>; method: string; activityId?: string }
-export interface FakeMember { id: string; name: string; aadObjectId: string; userRole?: string; email?: string }
 
 export interface Harness {
   app: App;
@@ -40,47 +40,8 @@ export interface Harness {
 
 export async function startHarness(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'veiviser-test-'));
-  const sent: Sent[] = [];
-  const roster: FakeMember[] = [];
-  const failNext: number[] = [];
-  const connector: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      const url = req.url ?? '';
-      const members = /\/v3\/conversations\/([^/]+)\/pagedmembers/.exec(url);
-      if (members && req.method === 'GET') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ members: roster }));
-        return;
-      }
-      const member = /\/v3\/conversations\/([^/]+)\/members\/([^/?]+)/.exec(url);
-      if (member && req.method === 'GET') {
-        const m = roster.find((x) => x.id === decodeURIComponent(member[2]) || x.aadObjectId === decodeURIComponent(member[2]));
-        res.writeHead(m ? 200 : 404, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(m ?? { error: { code: 'MemberNotFoundInConversation' } }));
-        return;
-      }
-      const m = /\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(url);
-      if (m && (req.method === 'POST' || req.method === 'PUT')) {
-        const fail = failNext.shift();
-        if (fail) {
-          res.writeHead(fail, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: { code: 'Fail', message: 'scripted failure' } }));
-          return;
-        }
-        sent.push({ conversationId: decodeURIComponent(m[1]), activity: JSON.parse(body || '{}'), method: req.method, activityId: m[2] ? decodeURIComponent(m[2]) : undefined });
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: req.method === 'PUT' && m[2] ? decodeURIComponent(m[2]) : `activity-${sent.length}` }));
-        return;
-      }
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end('{}');
-    });
-  });
-  await new Promise<void>((r) => connector.listen(0, '127.0.0.1', () => r()));
-  const ca = connector.address();
-  const connectorUrl = `http://127.0.0.1:${typeof ca === 'object' && ca ? ca.port : 0}/`;
+  const connector = await startFakeConnector();
+  const { sent, roster, failNext, url: connectorUrl } = connector;
   const logs: string[] = [];
   const logStream = new Writable({ write(chunk: Buffer, _enc, cb) { logs.push(chunk.toString('utf8')); cb(); } });
   const config = loadConfig({
@@ -136,7 +97,7 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
     async close() {
       for (const o of others) await o.close();
       await h.app.close();
-      await new Promise<void>((r) => { connector.closeAllConnections(); connector.close(() => r()); });
+      await connector.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
