@@ -13,11 +13,12 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startFakeConnector, type FakeConnector as Connector } from './helpers/connector.js';
 import { freePort } from './helpers/e2e.js';
+import { CHANNEL_ID, fromChannel, MENTION } from './helpers/harness.js';
 import { exited, startVeiviserProcess as startChild } from './helpers/process.js';
 import { postgresUnavailable, testPostgres } from './helpers/postgres.js';
 
 const TENANT = 'tenant-fjordvik';
-const CHANNEL = '19:kanal-fag@thread.tacv2';
+const CHANNEL = CHANNEL_ID;
 const eva = { id: '29:user-eva', name: 'Eva Eier', aadObjectId: 'aad-eva' };
 const kari = { id: '29:user-kari', name: 'Kari Veileder', aadObjectId: 'aad-kari' };
 
@@ -45,11 +46,7 @@ const createTicket = (connector: Connector, i: number) => activity(connector, {
   value: { action: { type: 'Action.Execute', verb: 'ticketCreate', data: { question: `Krasjtest ${i}: kan bruker ta fagbrev på jobb?`, section: 'fagopplaering', consent: 'true' } } },
 });
 
-const setChannel = (connector: Connector) => activity(connector, {
-  from: eva, text: '<at>Veiviser</at> bruk denne kanalen', entities: [{ type: 'mention', text: '<at>Veiviser</at>', mentioned: { id: '28:veiviser-bot', name: 'Veiviser' } }],
-  conversation: { id: `${CHANNEL};messageid=1`, conversationType: 'channel', tenantId: TENANT },
-  channelData: { tenant: { id: TENANT }, team: { id: '19:team@thread.tacv2', name: 'Utdanningsteamet' }, channel: { id: CHANNEL, name: 'Fagopplæring' } },
-});
+const setChannel = (connector: Connector) => activity(connector, { ...fromChannel(TENANT), ...MENTION, from: eva, text: '<at>Veiviser</at> bruk denne kanalen' });
 
 for (const kind of ['lowdb', 'PostgreSQL'] as const) {
   describe(`crash: kill -9 during a burst of ticket creations (${kind})`, function () {

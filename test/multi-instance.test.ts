@@ -8,12 +8,11 @@ import assert from 'node:assert/strict';
 import type { App } from '../src/app.js';
 import { SlotTakenError } from '../src/booking/booking-service.js';
 import { TicketService } from '../src/tickets/ticket-service.js';
-import { cardOf, startHarness, teamsActivity, type Harness } from './helpers/harness.js';
+import { cardOf, CHANNEL_ID, chooseChannel, fromChannel, startHarness, teamsActivity, type Harness } from './helpers/harness.js';
 import { requirePostgres, testPostgres } from './helpers/postgres.js';
 
 const TENANT = 'tenant-fjordvik';
-const TEAM = '19:team-utdanning@thread.tacv2';
-const CHANNEL = '19:kanal-fag@thread.tacv2';
+const CHANNEL = CHANNEL_ID;
 const kari = { id: '29:user-kari', name: 'Kari Veileder', aadObjectId: 'aad-kari' };
 const eva = { id: '29:user-eva', name: 'Eva Eier', aadObjectId: 'aad-eva' };
 const members = Array.from({ length: 50 }, (_, i) => ({ id: `29:user-m${i}`, name: `Medlem ${i}`, aadObjectId: `aad-m${i}` }));
@@ -36,7 +35,7 @@ describe('two instances on one PostgreSQL database', function () {
   let h: Harness;
   let a: App;
   let b: App;
-  const channelConv = { conversation: { id: `${CHANNEL};messageid=1`, conversationType: 'channel', tenantId: TENANT }, channelData: { tenant: { id: TENANT }, team: { id: TEAM, name: 'Utdanningsteamet' }, channel: { id: CHANNEL, name: 'Fagopplæring' } } };
+  const channelConv = fromChannel(TENANT);
   const invoke = (to: App, from: { id: string; name: string; aadObjectId: string }, verb: string, data: Record<string, unknown>, inChannel = false) =>
     h.postTo(to, teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', from, ...(inChannel ? channelConv : {}), value: { action: { type: 'Action.Execute', verb, data } } }));
   const drained = async () => {
@@ -55,9 +54,7 @@ describe('two instances on one PostgreSQL database', function () {
     a = h.app;
     b = await h.startInstance();
     h.roster.push({ ...eva, userRole: 'owner' }, ...members.map((m) => ({ ...m, userRole: 'user' })));
-    const from = h.sent.length;
-    await h.postTo(b, teamsActivity(h, { ...channelConv, from: eva, entities: [{ type: 'mention', text: '<at>Veiviser</at>', mentioned: { id: '28:veiviser-bot', name: 'Veiviser' } }], text: '<at>Veiviser</at> bruk denne kanalen' }));
-    await h.waitForSent((s) => /får nå saker/.test(String(s.activity.text)), from);
+    await chooseChannel(h, eva, TENANT, b);
   });
   after(async () => h?.close());
 

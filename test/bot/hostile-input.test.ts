@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { cardOf, startHarness, teamsActivity, type Harness } from '../helpers/harness.js';
+import { cardOf, CHANNEL_ID, chooseChannel, fromChannel, startHarness, teamsActivity, type Harness } from '../helpers/harness.js';
 
 const TENANT = 'tenant-fjordvik';
-const CHANNEL = '19:kanal-fag@thread.tacv2';
+const CHANNEL = CHANNEL_ID;
 const kari = { id: '29:user-kari', name: 'Kari Veileder', aadObjectId: 'aad-kari' };
 const eva = { id: '29:user-eva', name: 'Eva Eier', aadObjectId: 'aad-eva' };
 const mallory = { id: '29:user-mallory', name: 'Mallory', aadObjectId: 'aad-mallory' };
@@ -19,16 +19,14 @@ describe('hostile input', function () {
   this.timeout(120_000);
   let h: Harness;
   let ticketId: string;
-  const channelConv = { conversation: { id: `${CHANNEL};messageid=1`, conversationType: 'channel', tenantId: TENANT }, channelData: { tenant: { id: TENANT }, team: { id: '19:team@thread.tacv2', name: 'Utdanningsteamet' }, channel: { id: CHANNEL, name: 'Fagopplæring' } } };
+  const channelConv = fromChannel(TENANT);
   const base = (from: typeof kari) => ({ from, conversation: { id: 'a:personal', conversationType: 'personal', tenantId: TENANT }, channelData: { tenant: { id: TENANT } } });
   const snapshot = async () => JSON.stringify({ t: (await h.app.store.listTickets()).map((t) => [t.id, t.version]), b: (await h.app.store.listBookings()).map((b) => [b.id, b.version]), q: (await h.app.store.listQuestions()).map((q) => [q.id, q.feedback]) });
 
   before(async () => {
     h = await startHarness({ ALLOWED_TENANT_IDS: TENANT, RATE_LIMIT_PER_MINUTE: '0' });
     h.roster.push({ ...eva, userRole: 'owner' });
-    const from = h.sent.length;
-    await h.post(teamsActivity(h, { ...channelConv, from: eva, entities: [{ type: 'mention', text: '<at>Veiviser</at>', mentioned: { id: '28:veiviser-bot', name: 'Veiviser' } }], text: '<at>Veiviser</at> bruk denne kanalen' }));
-    await h.waitForSent((s) => /får nå saker/.test(String(s.activity.text)), from);
+    await chooseChannel(h, eva, TENANT);
     const question = 'Bruker spør: <script>alert(1)</script> <img src=x onerror=alert(2)> [klikk her](https://evil.example/login) **viktig** ![](https://evil.example/pixel.png)';
     await h.post(teamsActivity(h, { ...base(kari), type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'ticketCreate', data: { question, section: 'fagopplaering', consent: 'true' } } } }));
     ticketId = (await h.app.store.listTickets())[0].id;

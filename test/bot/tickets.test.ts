@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { cardOf, startHarness, teamsActivity, type Harness, type Sent } from '../helpers/harness.js';
+import { cardOf, CHANNEL_ID, fromChannel, MENTION, startHarness, teamsActivity, type Harness, type Sent } from '../helpers/harness.js';
 import { validIdentityNumber } from '../helpers/identity.js';
 
 const json = (x: unknown): string => JSON.stringify(x);
-const TEAM = '19:team-utdanning@thread.tacv2';
-const CHANNEL = '19:kanal-fag@thread.tacv2';
+const CHANNEL = CHANNEL_ID;
 const kari = { id: '29:user-kari', name: 'Kari Veileder', aadObjectId: 'aad-kari' };
 const ola = { id: '29:user-ola', name: 'Ola Rådgiver', aadObjectId: 'aad-ola' };
 const siri = { id: '29:user-siri', name: 'Siri Rådgiver', aadObjectId: 'aad-siri' };
@@ -20,8 +19,8 @@ describe('tickets over HTTP: escalation to the education team channel and back',
   });
   after(async () => h?.close());
 
-  const channelConv = { conversation: { id: `${CHANNEL};messageid=1`, conversationType: 'channel', tenantId: 'tenant-fjordvik' }, channelData: { tenant: { id: 'tenant-fjordvik' }, team: { id: TEAM, name: 'Utdanningsteamet' }, channel: { id: CHANNEL, name: 'Fagopplæring' } } };
-  const mention = { entities: [{ type: 'mention', text: '<at>Veiviser</at>', mentioned: { id: '28:veiviser-bot', name: 'Veiviser' } }] };
+  const channelConv = fromChannel('tenant-fjordvik');
+  const mention = MENTION;
   const invoke = (from: typeof kari, verb: string, data: Record<string, unknown>, inChannel = false) =>
     h.post(teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', from, ...(inChannel ? channelConv : {}), value: { action: { type: 'Action.Execute', verb, data } } }));
   const body = (r: { body: unknown }) => r.body as { statusCode: number; type: string; value: unknown };

@@ -14,12 +14,11 @@ import type { Booking } from '../../src/booking/model.js';
 import type { QuestionRecord } from '../../src/store/store.js';
 import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, eventually, requireChromium, UI_TIMEOUT } from '../helpers/e2e.js';
 import { SSO_APP_ID, startFakeEntra, TENANT, type FakeEntra } from '../helpers/entra.js';
-import { cardOf, startHarness, teamsActivity, type Harness } from '../helpers/harness.js';
+import { cardOf, CHANNEL_ID, chooseChannel, startHarness, teamsActivity, type Harness } from '../helpers/harness.js';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
-const TEAM = '19:team-utdanning@thread.tacv2';
-const CHANNEL = '19:kanal-fag@thread.tacv2';
+const CHANNEL = CHANNEL_ID;
 const kari = { id: '29:user-kari', name: 'Kari Veileder', aadObjectId: 'aad-kari' };
 const eva = { id: '29:user-eva', name: 'Eva Eier', aadObjectId: 'aad-eva' };
 
@@ -83,10 +82,7 @@ describe('the tab in headless Chromium: inside a Teams host page and outside Tea
     h = await startHarness({ ALLOWED_TENANT_IDS: TENANT, TEAMS_SSO_APP_ID: SSO_APP_ID, TAB_LEADER_GROUP_IDS: 'grp-ledere', LOG_LEVEL: 'silent' }, { tabJwksUrl: entra.jwksUrl });
     h.roster.push({ ...eva, userRole: 'owner' }, { id: '29:user-ola', name: 'Ola Rådgiver', aadObjectId: 'aad-ola', userRole: 'user' });
     const base = (from: typeof kari, over: Record<string, unknown>) => ({ ...teamsActivity(h, { from, conversation: { id: 'a:personal-kari', conversationType: 'personal', tenantId: TENANT }, channelData: { tenant: { id: TENANT } } }), ...over });
-    const channelConv = { conversation: { id: `${CHANNEL};messageid=1`, conversationType: 'channel', tenantId: TENANT }, channelData: { tenant: { id: TENANT }, team: { id: TEAM, name: 'Utdanningsteamet' }, channel: { id: CHANNEL, name: 'Fagopplæring' } } };
-    const from = h.sent.length;
-    await h.post(base(eva, { ...channelConv, entities: [{ type: 'mention', text: '<at>Veiviser</at>', mentioned: { id: '28:veiviser-bot', name: 'Veiviser' } }], text: '<at>Veiviser</at> bruk denne kanalen' }));
-    await h.waitForSent((s) => /får nå saker/.test(String(s.activity.text)), from);
+    await chooseChannel(h, eva, TENANT);
     const create = (question: string, section: string, office: string) => h.post(base(kari, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'ticketCreate', data: { question, section, office, consent: 'true' } } } }));
     await create('Kan bruker ta fagbrev som praksiskandidat etter 5 år som assistent i barnehage?', 'fagopplaering', 'NAV Fjordvik');
     await create('Hvordan melder bruker seg opp til privatisteksamen i norsk muntlig?', 'eksamen', 'NAV Dalheim');

@@ -128,3 +128,24 @@ export function cardOf(s: Sent | undefined): Record<string, unknown> | undefined
   const att = (s?.activity.attachments as { contentType: string; content: Record<string, unknown> }[] | undefined) ?? [];
   return att.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
 }
+
+export const TEAM_ID = '19:team-utdanning@thread.tacv2';
+export const CHANNEL_ID = '19:kanal-fag@thread.tacv2';
+
+/** The education team's channel "Fagopplæring", as Teams describes it on an activity posted there. */
+export function fromChannel(tenant = 'tenant-fjordvik') {
+  return {
+    conversation: { id: `${CHANNEL_ID};messageid=1`, conversationType: 'channel', tenantId: tenant },
+    channelData: { tenant: { id: tenant }, team: { id: TEAM_ID, name: 'Utdanningsteamet' }, channel: { id: CHANNEL_ID, name: 'Fagopplæring' } },
+  };
+}
+
+/** An @mention of the bot (in channels and group chats it answers only when mentioned). */
+export const MENTION = { entities: [{ type: 'mention', text: '<at>Veiviser</at>', mentioned: { id: '28:veiviser-bot', name: 'Veiviser' } }] };
+
+/** A team owner writes "@Veiviser bruk denne kanalen" in that channel (to instance `to`); resolves when the bot has confirmed. */
+export async function chooseChannel(h: Harness, owner: { id: string; name: string; aadObjectId: string }, tenant = 'tenant-fjordvik', to: App = h.app): Promise<void> {
+  const from = h.sent.length;
+  await h.postTo(to, teamsActivity(h, { ...fromChannel(tenant), ...MENTION, from: owner, text: '<at>Veiviser</at> bruk denne kanalen' }));
+  await h.waitForSent((s) => /får nå saker/.test(String(s.activity.text)), from);
+}

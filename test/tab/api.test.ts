@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import type { QuestionRecord } from '../../src/store/store.js';
 import { SSO_APP_ID, startFakeEntra, TENANT, type FakeEntra } from '../helpers/entra.js';
 import { validIdentityNumber } from '../helpers/identity.js';
-import { cardOf, startHarness, teamsActivity, type Harness } from '../helpers/harness.js';
+import { cardOf, CHANNEL_ID, chooseChannel, startHarness, teamsActivity, type Harness } from '../helpers/harness.js';
 
 /** JSON answers as the tests read them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
-const TEAM = '19:team-utdanning@thread.tacv2';
-const CHANNEL = '19:kanal-fag@thread.tacv2';
+const CHANNEL = CHANNEL_ID;
 const kari = { id: '29:user-kari', name: 'Kari Veileder', aadObjectId: 'aad-kari' };
 const ola = { id: '29:user-ola', name: 'Ola Rådgiver', aadObjectId: 'aad-ola' };
 const eva = { id: '29:user-eva', name: 'Eva Eier', aadObjectId: 'aad-eva' };
@@ -19,8 +18,6 @@ describe('the tab API over HTTP: SSO, the queue, actions that update the channel
   let h: Harness;
   let entra: FakeEntra;
   let ticketId = '';
-  const channelConv = { conversation: { id: `${CHANNEL};messageid=1`, conversationType: 'channel', tenantId: TENANT }, channelData: { tenant: { id: TENANT }, team: { id: TEAM, name: 'Utdanningsteamet' }, channel: { id: CHANNEL, name: 'Fagopplæring' } } };
-  const mention = { entities: [{ type: 'mention', text: '<at>Veiviser</at>', mentioned: { id: '28:veiviser-bot', name: 'Veiviser' } }] };
   const tab = async (path: string, token: string | undefined, init: { method?: string; body?: unknown } = {}) => {
     const res = await fetch(`${h.app.url}${path}`, {
       method: init.method ?? 'GET',
@@ -36,9 +33,7 @@ describe('the tab API over HTTP: SSO, the queue, actions that update the channel
     h = await startHarness({ ALLOWED_TENANT_IDS: TENANT, TEAMS_SSO_APP_ID: SSO_APP_ID, TAB_LEADER_GROUP_IDS: 'grp-ledere' }, { tabJwksUrl: entra.jwksUrl });
     h.roster.push({ ...ola, userRole: 'user' }, { ...eva, userRole: 'owner' });
     const with_ = (from: typeof kari, over: Record<string, unknown>) => ({ ...teamsActivity(h, { from, conversation: { id: 'a:personal-kari', conversationType: 'personal', tenantId: TENANT }, channelData: { tenant: { id: TENANT } } }), ...over });
-    const from = h.sent.length;
-    await h.post(with_(eva, { ...channelConv, ...mention, text: '<at>Veiviser</at> bruk denne kanalen' }));
-    await h.waitForSent((s) => s.conversationId.startsWith(CHANNEL) && /får nå saker/.test(String(s.activity.text)), from);
+    await chooseChannel(h, eva, TENANT);
     await h.post(with_(kari, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'ticketCreate', data: { question: 'Kan bruker ta fagbrev som praksiskandidat etter 5 år som assistent?', section: 'fagopplaering', office: 'NAV Fjordvik', consent: 'true' } } } }));
     await h.post(with_(kari, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'ticketCreate', data: { question: 'Hvordan melder bruker seg opp til privatisteksamen i norsk?', section: 'eksamen', office: 'NAV Dalheim', consent: 'true' } } } }));
     ticketId = (await h.app.store.listTickets())[0].id;
