@@ -31,7 +31,7 @@ import { DEMO_COUNSELLORS_FILE, loadCounsellors, matchCounsellors } from '../../
 import { formatSlotTime } from '../../src/booking/slot-finder.js';
 import { DEMO_JOIN_URL_PREFIX } from '../../src/calendar/embedded-calendar.js';
 import { type Playground } from '../../src/cli/playground.js';
-import { ARTIFACTS, eventually, requireChromium, startPlaygroundSession, type PlaygroundSession } from '../helpers/e2e.js';
+import { eventually, requireChromium, startPlaygroundSession, type PlaygroundSession } from '../helpers/e2e.js';
 
 const DOCS_SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
 /** From test/fixtures/playground/.m365agentsplayground.yml. */
@@ -74,14 +74,7 @@ describe('e2e: booking flow in the Microsoft 365 Agents Playground (Teams mock) 
   it('books a talk from personal chat: form, slots, "Andre tider", request to the counsellor, "Godta", confirmation with join link and .ics', async function () {
     const p = page!;
     const store = app!.store;
-    const shots: Record<string, string> = {};
-    const shot = async (name: string, show?: Locator): Promise<void> => {
-      // The card in the middle of the 1280×800 viewport (the playground scrolls to the newest post).
-      if (show) await show.evaluate((e) => e.scrollIntoView({ block: 'center' }));
-      await p.waitForTimeout(300); // let the renderer settle (fonts, the card's layout)
-      shots[name] = join(ARTIFACTS, `booking-${name}.png`);
-      await p.screenshot({ path: shots[name] });
-    };
+    const { shot, shots } = session!;
     const cards = p.locator('.ac-adaptiveCard');
     /** A text message in the chat (not the conversation list's preview of the last one). */
     const message = (text: string): Locator => p.getByRole('paragraph').filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).first();

@@ -23,7 +23,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Locator, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { type App } from '../../src/app.js';
 import { type Playground } from '../../src/cli/playground.js';
 import { ARTIFACTS, eventually, requireChromium, startPlaygroundSession, type PlaygroundSession } from '../helpers/e2e.js';
@@ -67,14 +67,7 @@ describe('e2e: ticket flow in the Microsoft 365 Agents Playground (Teams mock) +
   it('escalates from personal chat, is taken and answered in the team channel, and the answer reaches the veileder', async function () {
     const p = page!;
     const store = app!.store;
-    const shots: Record<string, string> = {};
-    const shot = async (name: string, show?: Locator): Promise<void> => {
-      // The card in the middle of the 1280×800 viewport (the playground scrolls to the newest post).
-      if (show) await show.evaluate((e) => e.scrollIntoView({ block: 'center' }));
-      await p.waitForTimeout(300); // let the renderer settle (fonts, the card's layout)
-      shots[name] = join(ARTIFACTS, `tickets-${name}.png`);
-      await p.screenshot({ path: shots[name] });
-    };
+    const { shot, shots } = session!;
     const cards = p.locator('.ac-adaptiveCard');
     const openChannel = () => p.getByText('General', { exact: true }).first().click();
     const openPersonalChat = () => p.getByText('Personal Chat', { exact: true }).first().click();

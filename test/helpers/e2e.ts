@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startApp, type App } from '../../src/app.js';
 import { PLAYGROUND_CONFIG, startPlayground, type Playground } from '../../src/cli/playground.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -76,6 +76,12 @@ export interface PlaygroundSession {
   logs: string[];
   /** Saves what the UI showed and what the playground and the bot logged, as `<prefix>-failure*`. */
   saveFailure(): Promise<void>;
+  /**
+   * A screenshot test-artifacts/<prefix>-<name>.png, with `show` first scrolled to the middle of
+   * the viewport (the playground scrolls to the newest post); its path goes into `shots[name]`.
+   */
+  shot(name: string, show?: Locator): Promise<void>;
+  shots: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -132,8 +138,15 @@ export async function startPlaygroundSession(o: {
     mkdirSync(ARTIFACTS, { recursive: true });
     for (const f of readdirSync(ARTIFACTS)) if (f.startsWith(`${o.prefix}-`)) rmSync(join(ARTIFACTS, f), { force: true });
     const pg = playground;
+    const shots: Record<string, string> = {};
     return {
-      config, app, playground: pg, browser, context, page, logs, stop,
+      config, app, playground: pg, browser, context, page, logs, stop, shots,
+      async shot(name, show) {
+        if (show) await show.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+        await page.waitForTimeout(300); // let the renderer settle (fonts, the card's layout)
+        shots[name] = join(ARTIFACTS, `${o.prefix}-${name}.png`);
+        await page.screenshot({ path: shots[name] });
+      },
       async saveFailure() {
         await page.screenshot({ path: join(ARTIFACTS, `${o.prefix}-failure.png`), fullPage: true }).catch(() => undefined);
         writeFileSync(join(ARTIFACTS, `${o.prefix}-failure-playground-output.log`), pg.output());
