@@ -40,7 +40,7 @@ import { topicLabels } from './stats/report.js';
 import { PgRateLimitStore } from './ops/rate-limit-store.js';
 import { LowdbStore } from './store/lowdb-store.js';
 import { PgStore } from './store/pg-store.js';
-import type { Store } from './store/store.js';
+import type { CrawlClaim, Store } from './store/store.js';
 import { TeamDirectory } from './bot/team-directory.js';
 import { createTabApi, type CrawlStatus } from './tab/api.js';
 import { TabAuth } from './tab/auth.js';
@@ -107,7 +107,11 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     else faq = new FaqService(analyzer, thresholds, docs);
     log.info({ event: 'index_built', sections: docs.length });
   };
+  // The crawl this instance runs, if any. One crawl at a time across all instances: a crawl
+  // starts only with the store's claim (PostgreSQL: an advisory lock; lowdb: one process).
   let crawling: Promise<void> | undefined;
+  let starting: Promise<{ done: Promise<void> } | undefined> | undefined;
+  let closing = false;
   // The crawl's status is kept in the store, so that the tab shows it whichever instance it asks.
   const crawlStatus: CrawlStatus = { running: false };
   let statusWritten = 0;
@@ -120,30 +124,64 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     statusChain = statusChain.then(() => store.saveCrawlStatus(snapshot)).catch((err: Error) => log.warn({ event: 'crawl_status_not_saved', err: err.message }));
     return statusChain;
   };
-  const recrawl = (): Promise<void> => {
-    crawling ??= (async () => {
-      Object.assign(crawlStatus, { running: true, startedAt: new Date().toISOString(), finishedAt: undefined, progress: undefined, error: undefined });
-      void publishStatus(true);
+  const runCrawl = async (claim: CrawlClaim): Promise<void> => {
+    try {
+      // The bundled demo site is our own loopback server: no politeness delay needed there.
+      const result = await ingestSite(store, { startUrl: siteUrl, concurrency: config.crawlConcurrency, delayMs: demoSite ? 0 : config.crawlDelayMs, onProgress: (p) => { crawlStatus.progress = p; void publishStatus(); } });
+      log.info({ event: 'crawl_done', fetched: result.report.fetched, new: result.report.new, changed: result.report.changed, removed: result.report.removed, failed: result.report.failed.length, ms: result.report.durationMs });
+      if (result.upserted.length || result.removed.length || !faq) await rebuild();
+      if (config.env !== 'test') log.debug({ event: 'crawl_report', report: formatReport(result.report) });
+    } catch (err) {
+      crawlStatus.error = (err as Error).message;
+      throw err;
+    } finally {
+      Object.assign(crawlStatus, { running: false, finishedAt: new Date().toISOString() });
+      await publishStatus(true);
+      await claim.release().catch((err: Error) => log.warn({ event: 'crawl_claim_not_released', err: err.message }));
+      crawling = undefined;
+    }
+  };
+  /**
+   * Starts a crawl if no instance runs one: resolves to the running crawl once its status is
+   * stored as running (so every instance shows it), or to undefined when another instance holds
+   * the claim.
+   */
+  const startCrawl = (): Promise<{ done: Promise<void> } | undefined> => {
+    if (crawling) return Promise.resolve({ done: crawling });
+    starting ??= (async () => {
       try {
-        // The bundled demo site is our own loopback server: no politeness delay needed there.
-        const result = await ingestSite(store, { startUrl: siteUrl, concurrency: config.crawlConcurrency, delayMs: demoSite ? 0 : config.crawlDelayMs, onProgress: (p) => { crawlStatus.progress = p; void publishStatus(); } });
-        log.info({ event: 'crawl_done', fetched: result.report.fetched, new: result.report.new, changed: result.report.changed, removed: result.report.removed, failed: result.report.failed.length, ms: result.report.durationMs });
-        if (result.upserted.length || result.removed.length || !faq) await rebuild();
-        if (config.env !== 'test') log.debug({ event: 'crawl_report', report: formatReport(result.report) });
-      } catch (err) {
-        crawlStatus.error = (err as Error).message;
-        throw err;
-      } finally {
-        Object.assign(crawlStatus, { running: false, finishedAt: new Date().toISOString() });
+        const claim = await store.claimCrawl();
+        if (!claim) return undefined;
+        Object.assign(crawlStatus, { running: true, startedAt: new Date().toISOString(), finishedAt: undefined, progress: undefined, error: undefined });
         await publishStatus(true);
-        crawling = undefined;
+        const run = runCrawl(claim);
+        crawling = run;
+        run.catch((err: Error) => log.error({ event: 'crawl_failed', err: err.message }));
+        return { done: run };
+      } finally {
+        starting = undefined;
       }
     })();
-    return crawling;
+    return starting;
+  };
+  /** Runs a crawl now and waits for it (or returns at once when another instance is crawling). */
+  const recrawl = async (): Promise<void> => {
+    const run = await startCrawl();
+    if (run) await run.done;
+    else log.info({ event: 'crawl_running_elsewhere' });
   };
   const ready = (async () => {
-    if ((await store.listPages()).length === 0) await recrawl();
-    else await rebuild();
+    // An empty store: the first crawl builds the index. Instances started together: one crawls,
+    // the others wait for its pages (checked twice a second until that crawl has ended).
+    while (!closing && (await store.listPages()).length === 0) {
+      const run = await startCrawl();
+      if (run) {
+        await run.done;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    if (!faq && !closing) await rebuild();
   })();
   ready.catch((err: Error) => log.error({ event: 'first_index_failed', err: err.message }));
 
@@ -157,11 +195,9 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     })().catch((err: Error) => log.warn({ event: 'content_poll_failed', err: err.message })), config.contentPollSeconds * 1000)
     : undefined;
   contentPoll?.unref();
-  /** Starts a crawl unless one runs on any instance (a crawl started less than 30 minutes ago and not finished). */
+  /** Starts a crawl unless one runs on any instance; the tab and the schedule use it. */
   const startCrawlOnce = async (): Promise<void> => {
-    const shared = await store.getCrawlStatus();
-    if (crawling || (shared?.running && Date.now() - Date.parse(shared.startedAt ?? '') < 30 * 60_000)) return;
-    void recrawl().catch((err: Error) => log.error({ event: 'crawl_failed', err: err.message }));
+    await startCrawl();
   };
   const timer = config.recrawlMinutes > 0
     ? setInterval(() => void startCrawlOnce().catch((err: Error) => log.error({ event: 'crawl_failed', err: err.message })), config.recrawlMinutes * 60_000)
@@ -330,6 +366,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     ready,
     recrawl,
     async close() {
+      closing = true;
       if (timer) clearInterval(timer);
       if (contentPoll) clearInterval(contentPoll);
       clearInterval(housekeeping);
@@ -340,6 +377,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
           server.closeAllConnections();
           server.close(() => resolve());
         });
+        await starting?.catch(() => undefined);
         await crawling?.catch(() => undefined);
         await ready.catch(() => undefined);
         await demoSite?.close();

@@ -5,10 +5,12 @@
  * changed through the other.
  */
 import assert from 'node:assert/strict';
+import { DateTime } from 'luxon';
 import type { App } from '../src/app.js';
 import { SlotTakenError } from '../src/booking/booking-service.js';
 import { TicketService } from '../src/tickets/ticket-service.js';
 import { cardOf, CHANNEL_ID, chooseChannel, fromChannel, startHarness, teamsActivity, type Harness } from './helpers/harness.js';
+import { startGatedSite, type GatedSite } from './helpers/gated-site.js';
 import { requirePostgres, testPostgres } from './helpers/postgres.js';
 
 const TENANT = 'tenant-fjordvik';
@@ -16,6 +18,12 @@ const CHANNEL = CHANNEL_ID;
 const kari = { id: '29:user-kari', name: 'Kari Veileder', aadObjectId: 'aad-kari' };
 const eva = { id: '29:user-eva', name: 'Eva Eier', aadObjectId: 'aad-eva' };
 const members = Array.from({ length: 50 }, (_, i) => ({ id: `29:user-m${i}`, name: `Medlem ${i}`, aadObjectId: `aad-m${i}` }));
+
+/** 13:00 in Oslo on the first Monday at least a week from now: untaken tickets made today are overdue then. */
+const mondayAfterAWeek = (): Date => {
+  const week = DateTime.now().setZone('Europe/Oslo').plus({ days: 7 });
+  return week.plus({ days: (8 - week.weekday) % 7 }).set({ hour: 13, minute: 0, second: 0, millisecond: 0 }).toJSDate();
+};
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
 async function pool<T, R>(items: T[], limit: number, fn: (x: T, i: number) => Promise<R>): Promise<R[]> {
@@ -35,6 +43,7 @@ describe('two instances on one PostgreSQL database', function () {
   let h: Harness;
   let a: App;
   let b: App;
+  let site: GatedSite;
   const channelConv = fromChannel(TENANT);
   const invoke = (to: App, from: { id: string; name: string; aadObjectId: string }, verb: string, data: Record<string, unknown>, inChannel = false) =>
     h.postTo(to, teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', from, ...(inChannel ? channelConv : {}), value: { action: { type: 'Action.Execute', verb, data } } }));
@@ -50,13 +59,17 @@ describe('two instances on one PostgreSQL database', function () {
   before(async function () {
     requirePostgres(this, 'multi-instance tests', 'several instances need PostgreSQL (lowdb allows one process)');
     const url = await (await testPostgres()).createDatabase('multi');
-    h = await startHarness({ DATABASE_URL: url, DATABASE_POOL_SIZE: '20', ALLOWED_TENANT_IDS: TENANT, CONTENT_POLL_SECONDS: '1', OUTBOX_POLL_MS: '50', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' });
+    site = await startGatedSite();
+    h = await startHarness({ FAQ_SITE_URL: site.url, DATABASE_URL: url, DATABASE_POOL_SIZE: '20', ALLOWED_TENANT_IDS: TENANT, CONTENT_POLL_SECONDS: '1', OUTBOX_POLL_MS: '50', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' });
     a = h.app;
     b = await h.startInstance();
     h.roster.push({ ...eva, userRole: 'owner' }, ...members.map((m) => ({ ...m, userRole: 'user' })));
     await chooseChannel(h, eva, TENANT, b);
   });
-  after(async () => h?.close());
+  after(async () => {
+    await h?.close();
+    await site?.close();
+  });
 
   it('50 concurrent "Ta saken" on one ticket, across both instances: one owner, one card update', async () => {
     const created = await invoke(b, kari, 'ticketCreate', { question: 'Kan bruker ta fagbrev som praksiskandidat?', section: 'fagopplaering', office: 'NAV Fjordvik', consent: 'true' });
@@ -111,7 +124,7 @@ describe('two instances on one PostgreSQL database', function () {
   it('reminders and hold expiry, run by both instances at the same moment, each happen once', async () => {
     // Tickets nobody has taken, looked at on a Monday afternoon a week later: all due a reminder.
     // One TicketService per instance's store (two connection pools), both with that clock.
-    const monday = () => new Date('2026-11-30T13:00:00Z');
+    const monday = mondayAfterAWeek;
     const due = (await a.store.listTickets()).filter((t) => t.state === 'ny').length;
     const [ra, rb] = await Promise.all([new TicketService({ store: a.store, clock: monday }).remindUntaken(4), new TicketService({ store: b.store, clock: monday }).remindUntaken(4)]);
     assert.equal(ra.length + rb.length, due, 'each ticket reminded by exactly one instance');
@@ -133,18 +146,32 @@ describe('two instances on one PostgreSQL database', function () {
   it('"Oppdater nå" asked of one instance: the other shows its progress, and will not start a second crawl', async () => {
     const login = async (app: App) => ((await (await fetch(`${app.url}/api/tab/dev-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Admin', role: 'admin' }) })).json()) as { token: string }).token;
     const [ta, tb] = [await login(a), await login(b)];
-    const started = await (await fetch(`${a.url}/api/tab/crawl`, { method: 'POST', headers: { authorization: `Bearer ${ta}` } })).json() as { running: boolean };
+    const crawlOf = async (app: App, token: string, method = 'GET') => (await (await fetch(`${app.url}/api/tab/crawl`, { method, headers: { authorization: `Bearer ${token}` } })).json()) as { running: boolean; startedAt: string };
+    // The site holds page requests: A's crawl stays running until the gate opens.
+    const pageHeld = site.hold();
+    const started = await crawlOf(a, ta, 'POST');
     assert.equal(started.running, true);
-    const onB = await (await fetch(`${b.url}/api/tab/crawl`, { headers: { authorization: `Bearer ${tb}` } })).json() as { running: boolean; startedAt: string };
+    await pageHeld;
+    const robots = site.requests.get('200 /robots.txt');
+    const onB = await crawlOf(b, tb);
     assert.equal(onB.running, true, 'instance B sees the crawl instance A runs');
-    await fetch(`${b.url}/api/tab/crawl`, { method: 'POST', headers: { authorization: `Bearer ${tb}` } });
+    assert.equal(onB.startedAt, started.startedAt);
+    const askedOfB = await crawlOf(b, tb, 'POST');
+    assert.equal(askedOfB.startedAt, started.startedAt, 'B answers with the crawl A runs');
+    // Both instances again at once, and A's schedule too: still the one crawl.
+    await Promise.all([crawlOf(a, ta, 'POST'), crawlOf(b, tb, 'POST'), b.recrawl()]);
+    assert.equal(site.requests.get('200 /robots.txt'), robots, 'no second crawl began (every crawl starts with robots.txt)');
+    site.open();
     let status = onB;
     for (let i = 0; i < 300 && status.running; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      status = await (await fetch(`${b.url}/api/tab/crawl`, { headers: { authorization: `Bearer ${tb}` } })).json() as typeof onB;
+      status = await crawlOf(b, tb);
     }
-    assert.equal(status.running, false);
+    assert.equal(status.running, false, 'the crawl ended and B shows it');
     assert.equal(status.startedAt, onB.startedAt, 'still the one crawl A started: B did not start another');
+    // Free again: B may crawl now.
+    await b.recrawl();
+    assert.ok((site.requests.get('200 /robots.txt') ?? 0) > (robots ?? 0), 'after the first crawl ended, the next one runs');
   });
 
   it('a FAQ saved through one instance is found by the other within seconds', async () => {

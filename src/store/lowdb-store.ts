@@ -17,7 +17,7 @@ import type { OutboxMessage } from '../outbox/types.js';
 import type { Ticket } from '../tickets/model.js';
 import { ACTIVE_BOOKING_STATES, type Booking } from '../booking/model.js';
 import { bookingConflict } from './booking-conflict.js';
-import { StoreCorruptError, StoreLockedError, type CrawlStatusRecord, type QuestionRecord, type Store, type StoredConversation, type TicketUpdate, type EscalationChannel, type VeilederProfile, type StoredCalendarEvent, type CalendarEventPatch } from './store.js';
+import { StoreCorruptError, StoreLockedError, type CrawlClaim, type CrawlStatusRecord, type QuestionRecord, type Store, type StoredConversation, type TicketUpdate, type EscalationChannel, type VeilederProfile, type StoredCalendarEvent, type CalendarEventPatch } from './store.js';
 
 interface ContentData { version: 1; pages: StoredPage[]; lastCrawl?: CrawlReport }
 interface AppData {
@@ -95,6 +95,7 @@ export class LowdbStore implements Store {
   /** Grows with content changes (one process: memory is enough; a restart rebuilds the index anyway). */
   private contentStamp = 0;
   private crawlStatus?: CrawlStatusRecord;
+  private crawlClaimed = false;
   private constructor(private readonly content: Low<ContentData>, private readonly app: Low<AppData>, private readonly dataDir: string, private readonly lockFile: string) {}
 
   static async open(dataDir: string): Promise<LowdbStore> {
@@ -174,6 +175,20 @@ export class LowdbStore implements Store {
   /** One process: the status lives in memory (a restart ends any crawl anyway). */
   async saveCrawlStatus(status: CrawlStatusRecord): Promise<void> {
     this.crawlStatus = structuredClone(status);
+  }
+
+  /** One process (the lock file sees to that): an in-process flag is the whole claim. */
+  async claimCrawl(): Promise<CrawlClaim | undefined> {
+    if (this.crawlClaimed) return undefined;
+    this.crawlClaimed = true;
+    let released = false;
+    return {
+      release: async () => {
+        if (released) return;
+        released = true;
+        this.crawlClaimed = false;
+      },
+    };
   }
 
   async getCrawlStatus(): Promise<CrawlStatusRecord | undefined> {

@@ -25,7 +25,7 @@ import type { OutboxMessage } from '../outbox/types.js';
 import type { Ticket } from '../tickets/model.js';
 import { ACTIVE_BOOKING_STATES, type Booking } from '../booking/model.js';
 import { bookingConflict } from './booking-conflict.js';
-import type { CalendarEventPatch, CrawlStatusRecord, EscalationChannel, QuestionRecord, Store, StoredCalendarEvent, StoredConversation, TicketUpdate, VeilederProfile } from './store.js';
+import type { CalendarEventPatch, CrawlClaim, CrawlStatusRecord, EscalationChannel, QuestionRecord, Store, StoredCalendarEvent, StoredConversation, TicketUpdate, VeilederProfile } from './store.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 const mailboxKey = (mailbox: string): string => mailbox.trim().toLowerCase();
@@ -152,6 +152,43 @@ export class PgStore implements Store {
 
   async saveCrawlStatus(status: CrawlStatusRecord): Promise<void> {
     await this.pool.query(`INSERT INTO meta (key, value) VALUES ('crawl_status', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [j(status)]);
+  }
+
+  /**
+   * A session-level advisory lock on a connection of its own, held for the whole crawl: the
+   * database lets one session hold it, and drops it when that connection ends — on release, or
+   * when the process dies and its connections close.
+   */
+  async claimCrawl(): Promise<CrawlClaim | undefined> {
+    const client = await this.pool.connect();
+    // A broken connection while the claim is held: the lock is gone with it; say so, do not crash.
+    const onError = (): void => undefined;
+    client.on('error', onError);
+    let got = false;
+    try {
+      got = (await client.query(`SELECT pg_try_advisory_lock(hashtext('veiviser:crawl')) AS got`)).rows[0].got as boolean;
+    } finally {
+      if (!got) {
+        client.off('error', onError);
+        client.release();
+      }
+    }
+    if (!got) return undefined;
+    let released = false;
+    return {
+      release: async () => {
+        if (released) return;
+        released = true;
+        try {
+          await client.query(`SELECT pg_advisory_unlock(hashtext('veiviser:crawl'))`);
+          client.off('error', onError);
+          client.release();
+        } catch (err) {
+          // The connection is broken (and with it the lock): throw it away rather than reuse it.
+          client.release(err as Error);
+        }
+      },
+    };
   }
 
   async getCrawlStatus(): Promise<CrawlStatusRecord | undefined> {

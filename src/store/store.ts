@@ -52,6 +52,11 @@ export interface Store {
   saveCrawlStatus(status: CrawlStatusRecord): Promise<void>;
   getCrawlStatus(): Promise<CrawlStatusRecord | undefined>;
   /**
+   * Claims the one crawl that may run across all instances, atomically: undefined when another
+   * crawl holds the claim. The claim ends with `release()`, or by itself when the process dies.
+   */
+  claimCrawl(): Promise<CrawlClaim | undefined>;
+  /**
    * A number that grows whenever what the search index is built from changes (a crawl that
    * changed pages, an answer saved as FAQ), so that every instance can rebuild its index when
    * another instance changed the content.
@@ -161,6 +166,11 @@ export interface StoredCalendarEvent {
 }
 
 export type CalendarEventPatch = Partial<Omit<StoredCalendarEvent, 'mailbox' | 'id' | 'transactionId' | 'createdAt'>>;
+
+/** The right to run the one crawl (see `Store.claimCrawl`). */
+export interface CrawlClaim {
+  release(): Promise<void>;
+}
 
 /** A crawl's state as the tab shows it. */
 export interface CrawlStatusRecord {

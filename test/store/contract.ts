@@ -152,6 +152,18 @@ export function storeContract(name: string, make: () => Promise<StoreUnderTest>,
       assert.ok(undelivered.every((m) => JSON.stringify(m.activity) === '{}'), 'heads only');
     });
 
+    it('lets one crawl claim at a time: concurrent claims give one, a released claim can be taken again', async () => {
+      const claims = await Promise.all(Array.from({ length: 8 }, () => store.claimCrawl()));
+      const held = claims.filter((c) => c !== undefined);
+      assert.equal(held.length, 1, 'exactly one of eight concurrent claims');
+      assert.equal(await store.claimCrawl(), undefined, 'refused while held');
+      await held[0].release();
+      await held[0].release(); // twice is harmless
+      const again = await store.claimCrawl();
+      assert.ok(again, 'free again after release');
+      await again.release();
+    });
+
     it('creates calendar events once per transactionId, lists by time, and updates in place', async () => {
       const mb = 'Ingrid@Fylke.example.no';
       const a = eventOf(mb, 'e1', '2026-12-01T09:00:00.000Z', { transactionId: 'tx-1' });
