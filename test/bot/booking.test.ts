@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { DateTime } from 'luxon';
+import { isPublicHoliday } from '../../src/tickets/working-time.js';
 import { cardOf, startHarness, teamsActivity, type Harness, type Sent } from '../helpers/harness.js';
 
 const json = (x: unknown): string => JSON.stringify(x);
@@ -144,7 +146,12 @@ describe('booking a three-way talk over HTTP (embedded calendar, demo counsellor
     await invoke(kari, 'bookingRequest', action.data!);
     const b = (await h.app.store.listBookings()).at(-1)!;
     const from = h.sent.length;
-    const p = await invoke(counsellor, 'bookingPropose', { bookingId: b.id, version: b.version, proposeDate: '2027-01-12', proposeTime: '10:30' });
+    // A Tuesday about six weeks ahead that is a working day, at 10:30 in Oslo (whatever today is).
+    let day = DateTime.now().setZone('Europe/Oslo').plus({ weeks: 6 }).startOf('day');
+    day = day.plus({ days: (9 - day.weekday) % 7 });
+    while (isPublicHoliday(day)) day = day.plus({ weeks: 1 });
+    const proposeDate = day.toISODate()!;
+    const p = await invoke(counsellor, 'bookingPropose', { bookingId: b.id, version: b.version, proposeDate, proposeTime: '10:30' });
     assert.match(json(value(p).value), /foreslår et annet tidspunkt/);
     const told = await waitFor((x) => x.conversationId === `a:personal-${kari.id}` && json(x.activity).includes('bookingAcceptProposal'), from);
     assert.ok(told);
@@ -152,7 +159,7 @@ describe('booking a three-way talk over HTTP (embedded calendar, demo counsellor
     const ok = await invoke(kari, 'bookingAcceptProposal', { bookingId: b.id, version: proposed.version });
     assert.match(json(value(ok).value), /Bekreftet/);
     const done = (await h.app.store.getBooking(b.id))!;
-    assert.equal(done.start, '2027-01-12T09:30:00.000Z', '10:30 in Oslo in winter');
+    assert.equal(done.start, day.set({ hour: 10, minute: 30 }).toUTC().toISO({ suppressMilliseconds: false }), '10:30 in Oslo on the proposed day');
   });
 
   it('cancelling from the veileder cancels the calendar event and tells the counsellor', async () => {
