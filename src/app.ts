@@ -21,7 +21,7 @@ import { GraphCalendar } from './calendar/graph-calendar.js';
 import { GraphChangeNotifications } from './calendar/graph-notifications.js';
 import type { Calendar } from './calendar/calendar.js';
 import { Roster } from './bot/roster.js';
-import { makeAnnouncer } from './bot/ticket-announcer.js';
+import { makeAnnouncer, makeCardRefresher } from './bot/ticket-announcer.js';
 import { TicketEdge } from './bot/ticket-edge.js';
 import { ticketTexts } from './bot/ticket-texts.nb.js';
 import { SECTION_LABELS } from './tickets/model.js';
@@ -55,6 +55,8 @@ export interface App {
   store: Store;
   /** The booking rules (housekeeping runs them on a timer; tests may run them at once). */
   bookings: BookingService;
+  /** Runs housekeeping once now (it also runs at start and every 10 minutes). */
+  housekeep(): Promise<void>;
   /** The ticket rules (likewise: reminders and retention run on a timer). */
   tickets: TicketService;
   demoSite?: DemoSite;
@@ -68,7 +70,7 @@ export interface App {
 /** Parts a caller may supply instead of the ones the config describes (tests: a Graph adapter on a loopback wire server). */
 export interface AppOverrides {
   calendar?: Calendar;
-  /** The booking flow's clock (tests: reminders and holds at a chosen time). */
+  /** The ticket and booking rules' clock (tests: reminders, holds and retention at a chosen time). */
   clock?: () => Date;
   /** Where the tab's SSO signing keys are published (tests: a loopback JWKS server). */
   tabJwksUrl?: string;
@@ -214,10 +216,16 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   };
   // Tickets: the service writes each change with its outbox messages; the worker delivers them.
   const roster = new Roster();
+  // One clock for the ticket and booking rules (tests may move it).
+  const clock = overrides.clock ?? (() => new Date());
+  // Outbox messages are stamped with the real time: the worker delivers by the real clock.
+  const announcerDeps = { clock: () => new Date(), refreshUserIds: (teamId: string | undefined) => (teamId ? roster.cachedIds(teamId) : []), members: (teamId: string | undefined) => (teamId ? roster.cachedMembers(teamId) : []), reopenDays: config.reopenDays };
   const tickets = new TicketService({
     store,
+    clock,
     reopenDays: config.reopenDays,
-    announce: makeAnnouncer({ clock: () => new Date(), refreshUserIds: (teamId) => (teamId ? roster.cachedIds(teamId) : []), members: (teamId) => (teamId ? roster.cachedMembers(teamId) : []), reopenDays: config.reopenDays }),
+    announce: makeAnnouncer(announcerDeps),
+    refreshCards: makeCardRefresher(announcerDeps),
   });
   const worker = new OutboxWorker({
     store,
@@ -255,7 +263,6 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     }
     res.type('text/calendar; charset=utf-8').set('content-disposition', `attachment; filename="${b.id}.ics"`).send(bookingIcs(b, new Date()));
   });
-  const clock = overrides.clock ?? (() => new Date());
   const bookings = new BookingService({
     store, calendar, clock, holdHours: config.booking.holdHours, bufferMinutes: config.booking.bufferMinutes,
     announce: makeBookingAnnouncer({ icsUrl }),
@@ -285,19 +292,38 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     veilederCalendarTenants: config.veilederCalendarTenantIds,
   });
 
-  // Reminders and retention: every 10 minutes (unref'd; the work is idempotent).
-  const housekeeping = setInterval(() => {
-    void (async () => {
-      if (config.reminderHours > 0) await tickets.remindUntaken(config.reminderHours);
-      await tickets.redactClosed(config.retentionDays);
-      await bookings.expireHolds();
-      await bookings.syncWithCalendar();
-      await notifications?.renew();
-      await bookings.sendReminders(24);
-      if (store instanceof PgStore) await store.rateLimitPrune();
-      worker.kick();
-    })().catch((err: Error) => log.error({ event: 'housekeeping_failed', err: err.message }));
-  }, 10 * 60_000);
+  // Reminders, retention and the rest: at start, then every 10 minutes (unref'd; idempotent).
+  const day = 86_400_000;
+  const housekeep = async (): Promise<void> => {
+    const now = clock().getTime();
+    if (config.reminderHours > 0) await tickets.remindUntaken(config.reminderHours);
+    if (config.autoCloseDays > 0) await tickets.closeIdleAnswered(config.autoCloseDays);
+    await tickets.redactClosed(config.retentionDays);
+    await store.redactQuestionTexts(new Date(now - config.questionTextRetentionDays * day).toISOString());
+    // Settled messages go after OUTBOX_KEEP_DAYS, but not the cards of tickets whose text is still
+    // there (a later change updates them), nor anything a waiting message depends on.
+    const keep = new Set<string>();
+    for (const t of await store.listTickets()) {
+      if (t.redactedAt) continue;
+      if (t.channel?.cardMessageId) keep.add(t.channel.cardMessageId);
+      for (const m of await store.listTicketCards(t.id)) keep.add(m.id);
+    }
+    for (const m of await store.listUndeliveredOutbox()) for (const dep of [m.replaces, m.threadOf]) if (dep) keep.add(dep);
+    await store.pruneOutbox(new Date(now - config.outboxKeepDays * day).toISOString(), [...keep]);
+    await bookings.expireHolds();
+    await bookings.syncWithCalendar();
+    await notifications?.renew();
+    await bookings.sendReminders(24);
+    if (store instanceof PgStore) await store.rateLimitPrune();
+    worker.kick();
+  };
+  let housekeepingRun: Promise<void> = Promise.resolve();
+  const runHousekeeping = (): Promise<void> => {
+    housekeepingRun = housekeepingRun.then(housekeep).catch((err: Error) => log.error({ event: 'housekeeping_failed', err: err.message }));
+    return housekeepingRun;
+  };
+  void runHousekeeping();
+  const housekeeping = setInterval(() => void runHousekeeping(), 10 * 60_000);
   housekeeping.unref();
   const ticketEdge = new TicketEdge({ tickets, store, roster, log, adminIds: config.adminIds, reopenDays: config.reopenDays, kick: () => worker.kick(), onFaqSaved: () => void rebuild().catch((err: Error) => log.error({ event: 'index_rebuild_failed', err: err.message })) });
   // The tab: the same services behind /api/tab/*, authenticated by Teams SSO (or, locally, a development login).
@@ -365,6 +391,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     demoSite,
     ready,
     recrawl,
+    housekeep: runHousekeeping,
     async close() {
       closing = true;
       if (timer) clearInterval(timer);
@@ -377,6 +404,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
           server.closeAllConnections();
           server.close(() => resolve());
         });
+        await housekeepingRun;
         await starting?.catch(() => undefined);
         await crawling?.catch(() => undefined);
         await ready.catch(() => undefined);

@@ -36,6 +36,9 @@ const Env = z.object({
   OUTBOX_POLL_MS: intIn(50, 60_000, 1000),
   TICKET_REMINDER_WORKING_HOURS: intIn(0, 200, 4),
   TICKET_RETENTION_DAYS: intIn(1, 3650, 180),
+  TICKET_AUTOCLOSE_DAYS: intIn(0, 365, 14),
+  QUESTION_TEXT_RETENTION_DAYS: intIn(1, 3650, 90),
+  OUTBOX_KEEP_DAYS: intIn(1, 365, 7),
   GRAPH_TENANT_ID: optionalString,
   GRAPH_CLIENT_ID: optionalString,
   GRAPH_CLIENT_SECRET: optionalString,
@@ -92,6 +95,12 @@ export interface Config {
   reminderHours: number;
   /** Days after closing when a ticket's free text is deleted. */
   retentionDays: number;
+  /** Days after the team's answer when an answered ticket nobody reacts to is closed; 0 = never. */
+  autoCloseDays: number;
+  /** Days after which the text of questions Veiviser could not answer is dropped from the question log. */
+  questionTextRetentionDays: number;
+  /** Days a delivered (or failed) outbox message is kept; the ticket cards later changes update stay longer. */
+  outboxKeepDays: number;
   /** Microsoft Graph app-only credentials for the counsellors' calendars; undefined = the embedded calendar. */
   graph?: { tenantId: string; clientId: string; clientSecret: string };
   /** The counsellor directory; undefined = the bundled demo counsellors. */
@@ -173,6 +182,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxPollMs: e.OUTBOX_POLL_MS,
     reminderHours: e.TICKET_REMINDER_WORKING_HOURS,
     retentionDays: e.TICKET_RETENTION_DAYS,
+    autoCloseDays: e.TICKET_AUTOCLOSE_DAYS,
+    questionTextRetentionDays: e.QUESTION_TEXT_RETENTION_DAYS,
+    outboxKeepDays: e.OUTBOX_KEEP_DAYS,
     graph: e.GRAPH_TENANT_ID && e.GRAPH_CLIENT_ID && e.GRAPH_CLIENT_SECRET ? { tenantId: e.GRAPH_TENANT_ID, clientId: e.GRAPH_CLIENT_ID, clientSecret: e.GRAPH_CLIENT_SECRET } : undefined,
     counsellorsFile: e.COUNSELLORS_FILE ? resolve(e.COUNSELLORS_FILE) : undefined,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/$/, ''),

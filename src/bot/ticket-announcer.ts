@@ -37,7 +37,7 @@ export function makeAnnouncer(deps: AnnouncerDeps) {
       // action. refresh lets Teams ask for each member's own view as the ticket changes.
       const content = ticketCard(t, { view: 'team', now, members: deps.members(t.channel.teamId), refreshUserIds: deps.refreshUserIds(t.channel.teamId) });
       if (e.action === 'opprettet') {
-        out.push({ ...base, id: t.channel.cardMessageId, kind: 'post', conversationKey: t.channel.conversationKey, activity: { type: 'message', summary: ticketTexts.channelSummary(t), attachments: [card(content)] } });
+        out.push({ ...base, id: t.channel.cardMessageId, kind: 'post', card: 'channel', conversationKey: t.channel.conversationKey, activity: { type: 'message', summary: ticketTexts.channelSummary(t), attachments: [card(content)] } });
       } else {
         out.push({ ...base, id: randomUUID(), kind: 'update', replaces: t.channel.cardMessageId, conversationKey: t.channel.conversationKey, activity: { type: 'message', attachments: [card(content)] } });
       }
@@ -52,9 +52,31 @@ export function makeAnnouncer(deps: AnnouncerDeps) {
         ...base,
         id: randomUUID(),
         kind: 'post',
+        card: 'veileder',
         conversationKey: t.requester.conversationKey,
         activity: { type: 'message', text: ticketTexts.proactiveLead(t, e), attachments: [card(veilederTicketCard(t, { now, canReopen }))] },
       });
+    }
+    return out;
+  };
+}
+
+/**
+ * Messages that bring every card of a ticket already shown in Teams up to date with the ticket as
+ * it is now (after retention deleted its text): the channel card and each card the veileder got.
+ */
+export function makeCardRefresher(deps: AnnouncerDeps) {
+  return (t: Ticket, veilederCards: string[]): OutboxMessage[] => {
+    const now = deps.clock();
+    const at = now.toISOString();
+    const base = { createdAt: at, status: 'pending' as const, attempts: 0, nextAttemptAt: at, ticketId: t.id, kind: 'update' as const };
+    const out: OutboxMessage[] = [];
+    if (t.channel?.cardMessageId) {
+      const content = ticketCard(t, { view: 'team', now, members: deps.members(t.channel.teamId), refreshUserIds: deps.refreshUserIds(t.channel.teamId) });
+      out.push({ ...base, id: randomUUID(), replaces: t.channel.cardMessageId, conversationKey: t.channel.conversationKey, activity: { type: 'message', attachments: [card(content)] } });
+    }
+    for (const replaces of veilederCards) {
+      out.push({ ...base, id: randomUUID(), replaces, conversationKey: t.requester.conversationKey, activity: { type: 'message', attachments: [card(veilederTicketCard(t, { now, canReopen: false }))] } });
     }
     return out;
   };

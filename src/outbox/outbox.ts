@@ -17,6 +17,9 @@
  *   the lease has expired. Delivery is therefore at least once (a crash after the Bot Connector
  *   accepted a post but before it was settled posts it again; an update is idempotent).
  * - Logs carry ids, kinds, statuses and error codes, never the activity's text.
+ * - Once delivered (or failed for good) a message keeps only its ids: the activity is emptied in
+ *   the same write that settles it, and housekeeping prunes settled messages after
+ *   OUTBOX_KEEP_DAYS, keeping only the ticket cards that later changes still update.
  */
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
@@ -316,7 +319,8 @@ export class OutboxWorker {
       // Outside the try: a failed write here must not be taken for a failed delivery (the
       // message stays leased and is sent again after the lease, at least once).
       const deliveredActivityId = msg.kind === 'update' ? req.replaceActivityId : activityId || undefined;
-      await settle({ status: 'sent', attempts, deliveredActivityId, deliveredAt: this.o.clock().toISOString(), leaseUntil: undefined, lastError: undefined });
+      // Delivered: the text goes; the ids that later updates and threads need stay.
+      await settle({ status: 'sent', attempts, deliveredActivityId, deliveredAt: this.o.clock().toISOString(), leaseUntil: undefined, lastError: undefined, activity: {} });
       this.o.log.info({ event: 'outbox_sent', id: msg.id, kind: msg.kind, ticketId: msg.ticketId, attempts, activityId: deliveredActivityId, ms: Date.now() - started });
       return;
     }
@@ -348,7 +352,7 @@ export class OutboxWorker {
       this.o.log.error({ event: 'outbox_report_failed', id: msg.id, ticketId: msg.ticketId, err: (err as Error).message, nextAttemptAt });
       return;
     }
-    await settle({ status: 'failed', attempts, lastError: failure.reason, leaseUntil: undefined });
+    await settle({ status: 'failed', attempts, lastError: failure.reason, leaseUntil: undefined, activity: {} });
     this.o.log.warn({ event: 'outbox_failed', id: msg.id, kind: msg.kind, ticketId: msg.ticketId, attempts, cause: failure.cause, status: failure.status, error });
   }
 

@@ -13,8 +13,14 @@ export interface OutboxMessage {
   kind: 'post' | 'update';
   /** Key of a stored conversation reference (Store.getConversation). */
   conversationKey: string;
-  /** The activity to send (text and/or attachments); never holds identity numbers. */
+  /**
+   * The activity to send (text and/or attachments); never holds identity numbers. Emptied once
+   * the message is delivered or has failed for good: what later updates and threads need is in
+   * the ids below, and the text must not outlive the ticket's retention in a delivered copy.
+   */
   activity: Record<string, unknown>;
+  /** A ticket card that later changes update in place: the channel's card or one of the veileder's. */
+  card?: 'channel' | 'veileder';
   /** For kind "update": the outbox message whose delivered activity is replaced. */
   replaces?: string;
   /** For a reply in a thread: the outbox message whose delivered activity starts the thread. */

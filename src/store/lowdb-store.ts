@@ -423,6 +423,31 @@ export class LowdbStore implements Store {
     return this.app.data.outbox.filter((m) => m.status === 'pending' || m.status === 'sending').map((m) => structuredClone({ ...m, activity: {} }));
   }
 
+  async listTicketCards(ticketId: string): Promise<OutboxMessage[]> {
+    return structuredClone(this.app.data.outbox.filter((m) => m.ticketId === ticketId && m.card));
+  }
+
+  pruneOutbox(before: string, keep: string[]): Promise<number> {
+    const kept = new Set(keep);
+    const gone = (m: OutboxMessage): boolean => (m.status === 'sent' || m.status === 'failed') && m.createdAt < before && !kept.has(m.id);
+    if (!this.app.data.outbox.some(gone)) return Promise.resolve(0);
+    return this.commitApp(() => {
+      const n = this.app.data.outbox.length;
+      this.app.data.outbox = this.app.data.outbox.filter((m) => !gone(m));
+      return n - this.app.data.outbox.length;
+    });
+  }
+
+  redactQuestionTexts(before: string): Promise<number> {
+    const due = (q: QuestionRecord): boolean => q.text !== undefined && q.at < before;
+    if (!this.app.data.questions.some(due)) return Promise.resolve(0);
+    return this.commitApp(() => {
+      let n = 0;
+      for (const q of this.app.data.questions) if (due(q)) { delete q.text; n++; }
+      return n;
+    });
+  }
+
   async listCalendarEvents(mailbox: string, from: Date, to: Date): Promise<StoredCalendarEvent[]> {
     const f = from.getTime();
     const t = to.getTime();

@@ -384,6 +384,20 @@ export class PgStore implements Store {
     return this.rows(this.pool, `SELECT data || '{"activity":{}}'::jsonb AS data FROM outbox WHERE status IN ('pending', 'sending') ORDER BY seq`);
   }
 
+  async listTicketCards(ticketId: string): Promise<OutboxMessage[]> {
+    return this.rows(this.pool, `SELECT data FROM outbox WHERE data->>'ticketId' = $1 AND data ? 'card' ORDER BY seq`, [ticketId]);
+  }
+
+  async pruneOutbox(before: string, keep: string[]): Promise<number> {
+    const r = await this.pool.query(`DELETE FROM outbox WHERE status IN ('sent', 'failed') AND created_at < $1 AND NOT (id = ANY($2))`, [before, keep]);
+    return r.rowCount ?? 0;
+  }
+
+  async redactQuestionTexts(before: string): Promise<number> {
+    const r = await this.pool.query(`UPDATE questions SET data = data - 'text' WHERE at < $1 AND data ? 'text'`, [before]);
+    return r.rowCount ?? 0;
+  }
+
   async listCalendarEvents(mailbox: string, from: Date, to: Date): Promise<StoredCalendarEvent[]> {
     return this.rows(this.pool, 'SELECT data FROM calendar_events WHERE mailbox = $1 AND start_at < $3 AND end_at > $2 ORDER BY start_at, id', [mailboxKey(mailbox), from.toISOString(), to.toISOString()]);
   }

@@ -120,6 +120,15 @@ export interface Store {
    * claimOutbox), cheap when thousands of cards wait.
    */
   listUndeliveredOutbox(): Promise<OutboxMessage[]>;
+  /** The ticket card posts of one ticket ("card" set), in enqueue order: what a later change updates. */
+  listTicketCards(ticketId: string): Promise<OutboxMessage[]>;
+  /**
+   * Retention of the outbox: deletes delivered and failed messages created before `before`,
+   * except those whose ids are in `keep` (cards a later change may still update). Returns how many.
+   */
+  pruneOutbox(before: string, keep: string[]): Promise<number>;
+  /** Retention of the question log: drops the text of questions asked before `before`. Returns how many. */
+  redactQuestionTexts(before: string): Promise<number>;
 
   /**
    * The embedded calendar (local use and demos): events of one mailbox overlapping [from, to),

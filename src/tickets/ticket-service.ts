@@ -37,7 +37,12 @@ export interface TicketServiceDeps {
   announce?: (ticket: Ticket, event: TicketEvent) => OutboxMessage[];
   /** How long after an answer the veileder may reopen with a follow-up (days). */
   reopenDays?: number;
+  /** Outbox messages that bring the ticket's cards already shown in Teams up to date (after retention). */
+  refreshCards?: (ticket: Ticket, veilederCards: string[]) => OutboxMessage[];
 }
+
+/** Who acted, once retention has removed the names: the role, never the person. */
+const ROLE_NAMES = { requester: 'Veileder', team: 'Utdanningsteamet', system: 'Veiviser' } as const;
 
 const MAX_TEXT = 4000;
 const FINAL: TicketState[] = ['lukket', 'trukket'];
@@ -206,29 +211,55 @@ export class TicketService {
 
   /**
    * Retention: deletes the free text of tickets closed or withdrawn more than `days` days ago
-   * (question, answers, notes, NAV measure); state, section, office, dates and history actions
-   * stay for statistics. Returns the ids redacted.
+   * (question, answers, questions to the veileder, notes, NAV measure) and the names of the
+   * people in it (replaced by their role; the Teams ids stay, so the veileder still sees the
+   * ticket under «Mine saker»); state, section, region, office, dates and history actions stay
+   * for statistics. The cards already shown in Teams are updated to the redacted version in the
+   * same write. A saved FAQ entry stays: the team published it. Returns the ids redacted.
    */
   async redactClosed(days: number): Promise<string[]> {
     const now = this.clock();
     const at = now.toISOString();
     const done: string[] = [];
+    const nameOf = (t: Ticket, a: Actor): Actor => ({ id: a.id, name: a.id === 'veiviser' ? ROLE_NAMES.system : a.id === t.requester.id ? ROLE_NAMES.requester : ROLE_NAMES.team });
     for (const t of await this.deps.store.listTickets()) {
       if (!FINAL.includes(t.state) || t.redactedAt || !t.closedAt) continue;
       if (now.getTime() - Date.parse(t.closedAt) < days * 86_400_000) continue;
+      const veilederCards = (await this.deps.store.listTicketCards(t.id)).filter((m) => m.card === 'veileder' && m.status === 'sent').map((m) => m.id);
       const r = await this.deps.store.updateTicket(t.id, t.version, (x) => ({
         ...x,
-        question: `[Teksten er slettet ${days} dager etter at saken ble avsluttet]`,
-        answer: x.answer ? { ...x.answer, text: '[slettet]' } : undefined,
+        question: '',
+        answer: x.answer ? { text: '', by: nameOf(x, x.answer.by), at: x.answer.at } : undefined,
         pendingQuestion: undefined,
         situation: { ...x.situation, navMeasure: undefined },
-        history: x.history.map((e) => ({ ...e, note: undefined })),
+        requester: { ...x.requester, name: ROLE_NAMES.requester },
+        owner: x.owner ? { ...x.owner, name: ROLE_NAMES.team } : undefined,
+        faq: x.faq ? { ...x.faq, by: nameOf(x, x.faq.by) } : undefined,
+        history: x.history.map((e) => ({ ...e, actor: nameOf(x, e.actor), note: e.action === 'purret' ? e.note : undefined })),
         redactedAt: at,
         updatedAt: at,
-      }));
+      }), (x) => this.deps.refreshCards?.(x, veilederCards) ?? []);
       if (r.ok) done.push(t.id);
     }
     return done;
+  }
+
+  /**
+   * Answered tickets nobody reacts to are closed by Veiviser `days` days after the answer (and so,
+   * later, reach retention): the veileder is told, and the channel card follows. Returns the ids.
+   */
+  async closeIdleAnswered(days: number): Promise<string[]> {
+    const now = this.clock();
+    const at = now.toISOString();
+    const closed: string[] = [];
+    for (const t of await this.deps.store.listTickets()) {
+      if (t.state !== 'besvart' || !t.answer) continue;
+      if (now.getTime() - Date.parse(t.updatedAt > t.answer.at ? t.updatedAt : t.answer.at) < days * 86_400_000) continue;
+      const event: TicketEvent = { at, actor: { id: 'veiviser', name: ROLE_NAMES.system }, action: 'lukket', from: 'besvart', to: 'lukket' };
+      const r = await this.deps.store.updateTicket(t.id, t.version, (x) => ({ ...x, state: 'lukket', closedAt: at, updatedAt: at, history: [...x.history, event] }), (x) => this.deps.announce?.(x, event) ?? []);
+      if (r.ok) closed.push(t.id);
+    }
+    return closed;
   }
 
   /** Records a delivery that failed for good, so the card can show it. No version check: it is the system's note. */

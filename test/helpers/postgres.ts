@@ -27,7 +27,7 @@ export interface TestPostgres {
   port: number;
 }
 
-function binDir(): string | undefined {
+export function binDir(): string | undefined {
   if (process.env.PG_BIN && existsSync(join(process.env.PG_BIN, 'initdb'))) return process.env.PG_BIN;
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
@@ -156,4 +156,9 @@ export function stopTestPostgres(): void {
   stopAll?.();
   stopAll = undefined;
   started = undefined;
+}
+
+/** The whole database as SQL text (Debian's pg_dump): what an operator's backup would hold. */
+export function dumpDatabase(url: string): string {
+  return execFileSync(join(binDir()!, 'pg_dump'), ['--no-owner', '--data-only', url], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
 }

@@ -152,6 +152,27 @@ export function storeContract(name: string, make: () => Promise<StoreUnderTest>,
       assert.ok(undelivered.every((m) => JSON.stringify(m.activity) === '{}'), 'heads only');
     });
 
+    it('retention: prunes settled outbox messages before a time except those kept, lists ticket cards, drops old question texts', async () => {
+      await store.enqueueOutbox([
+        outboxOf('old-sent', { status: 'sent', createdAt: '2026-01-01T00:00:00.000Z', ticketId: 'UT-2026-0001', card: 'channel' }),
+        outboxOf('old-card', { status: 'sent', createdAt: '2026-01-01T00:00:00.000Z', ticketId: 'UT-2026-0001', card: 'veileder' }),
+        outboxOf('old-failed', { status: 'failed', createdAt: '2026-01-01T00:00:00.000Z' }),
+        outboxOf('old-pending', { status: 'pending', createdAt: '2026-01-01T00:00:00.000Z' }),
+        outboxOf('new-sent', { status: 'sent', createdAt: '2026-06-01T00:00:00.000Z' }),
+      ]);
+      assert.deepEqual((await store.listTicketCards('UT-2026-0001')).map((m) => m.card), ['channel', 'veileder']);
+      assert.equal(await store.pruneOutbox('2026-03-01T00:00:00.000Z', ['old-card']), 2);
+      assert.deepEqual((await store.listOutbox()).map((m) => m.id).sort(), ['new-sent', 'old-card', 'old-pending']);
+      await store.recordQuestion({ id: 'q-old', at: '2026-01-01T00:00:00.000Z', userHash: 'h', conversationType: 'personal', outcome: 'escalate', text: 'gammel tekst' });
+      await store.recordQuestion({ id: 'q-new', at: '2026-06-01T00:00:00.000Z', userHash: 'h', conversationType: 'personal', outcome: 'escalate', text: 'ny tekst' });
+      assert.equal(await store.redactQuestionTexts('2026-03-01T00:00:00.000Z'), 1);
+      store = await s.reopen();
+      assert.equal((await store.getQuestion('q-old'))?.text, undefined);
+      assert.equal((await store.getQuestion('q-old'))?.outcome, 'escalate', 'the count stays');
+      assert.equal((await store.getQuestion('q-new'))?.text, 'ny tekst');
+      assert.equal((await store.listOutbox()).length, 3, 'durable');
+    });
+
     it('lets one crawl claim at a time: concurrent claims give one, a released claim can be taken again', async () => {
       const claims = await Promise.all(Array.from({ length: 8 }, () => store.claimCrawl()));
       const held = claims.filter((c) => c !== undefined);

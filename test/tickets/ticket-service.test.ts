@@ -190,10 +190,28 @@ describe('tickets: lifecycle, concurrency and audit', function () {
     assert.deepEqual(await svc.redactClosed(180), [t.id]);
     const after = await store.getTicket(t.id);
     assert.ok(!after?.question.includes('barnehage'));
-    assert.equal(after?.answer?.text, '[slettet]');
+    assert.equal(after?.answer?.text, '', 'the answer text is gone');
+    assert.equal(after?.answer?.by.name, 'Utdanningsteamet', 'names become roles');
+    assert.equal(after?.requester.name, 'Veileder');
     assert.ok(after?.history.every((e) => e.note === undefined));
+    assert.ok(!JSON.stringify(after).includes(ola.name) && !JSON.stringify(after).includes(veileder.name));
     assert.equal(after?.section, 'fagopplaering');
     assert.equal(after?.office, 'NAV Fjordvik');
     assert.equal(after?.history.length, 3);
+  });
+
+  it('closes an answered ticket nobody reacts to after the set number of days, and tells the veileder', async () => {
+    let t = await svc.create(props());
+    t = await svc.answer({ ticketId: t.id, actor: ola, text: 'Hun kan ta fagbrev på jobb.', expectedVersion: 1 });
+    const answeredAt = Date.parse(t.answer!.at);
+    now = new Date(answeredAt + 13 * 86_400_000);
+    assert.deepEqual(await svc.closeIdleAnswered(14), [], 'not yet');
+    now = new Date(answeredAt + 14 * 86_400_000 + 60_000);
+    assert.deepEqual(await svc.closeIdleAnswered(14), [t.id]);
+    const closed = await store.getTicket(t.id);
+    assert.equal(closed?.state, 'lukket');
+    assert.equal(closed?.closedAt, now.toISOString(), 'retention counts from here');
+    assert.deepEqual(closed?.history.at(-1), { at: now.toISOString(), actor: { id: 'veiviser', name: 'Veiviser' }, action: 'lukket', from: 'besvart', to: 'lukket' });
+    assert.ok(announced.includes(`${t.id}:lukket`), 'announced: the channel card follows, the veileder is told');
   });
 });
