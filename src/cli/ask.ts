@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { DEMO_CURATED_FILE } from '../app.js';
+import { readIngestNote } from './ingest-note.js';
 import { FaqService, loadCurated, loadThresholds, toDocs } from '../faq/faq-service.js';
 import { Analyzer, loadLexicon } from '../faq/text.js';
 import { containsIdentityNumber, maskIdentityNumbers } from '../privacy/identity-number.js';
@@ -41,9 +42,10 @@ async function main(): Promise<void> {
   const pages = await store.listPages();
   if (pages.length === 0) throw new Error(`Ingen sider i ${dataDir}. Kjør først: npm run ingest -- <start-url> --data-dir ${dataDir}`);
   const site = new URL(pages[0].url).origin;
-  // The bundled demo site always runs on loopback; its curated entries apply only to it.
-  const loopback = /^https?:\/\/(127\.0\.0\.1|localhost)(:|\/)/.test(site);
-  const curatedFile = values.curated ?? process.env.FAQ_CURATED_FILE ?? (loopback ? DEMO_CURATED_FILE : undefined);
+  // Curated entries belong to one site: the demo's apply only when `npm run ingest` crawled the
+  // bundled demo site into this data directory (it says so in ingest.json), never to another
+  // county's site, even one served on loopback.
+  const curatedFile = values.curated ?? process.env.FAQ_CURATED_FILE ?? (readIngestNote(dataDir)?.demoSite ? DEMO_CURATED_FILE : undefined);
   const curated = curatedFile ? loadCurated(curatedFile) : [];
   const faq = new FaqService(new Analyzer(loadLexicon(process.env.FAQ_LEXICON_FILE)), loadThresholds(process.env.FAQ_THRESHOLDS_FILE), toDocs(pages, curated, site));
   if (values.jsonl) {

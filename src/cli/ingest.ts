@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { startDemoSite, type DemoSite } from '../demosite/server.js';
 import { formatReport, ingestSite } from '../faq/ingest.js';
 import { LowdbStore } from '../store/lowdb-store.js';
+import { writeIngestNote } from './ingest-note.js';
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     },
   });
   if (tty) process.stderr.write('\n');
+  writeIngestNote(dataDir, { startUrl, demoSite: Boolean(demo) });
   process.stdout.write(`${formatReport(result.report)}\nData: ${dataDir}\n`);
   await store.close();
   await demo?.close();

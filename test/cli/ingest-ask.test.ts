@@ -69,6 +69,24 @@ describe('command-line contract: npm run ingest / npm run ask --jsonl', function
     assert.equal(lines[3].question, 'frist privatisteksamen');
   });
 
+  it('applies the demo site\'s curated entries only to the bundled demo site, not to another site on loopback', async () => {
+    const q = 'Hvordan sender jeg en sak om en bruker til utdanningsteamet?\n';
+    const curatedTitle = /Sende en sak til utdanningsteamet/;
+    // `dir` holds a site crawled from a URL (another county, as far as the CLI can tell).
+    const other = JSON.parse((await run(['ask', '--', '--data-dir', dir, '--jsonl'], q)).stdout) as { results: { title: string }[] };
+    assert.ok(other.results.length > 0);
+    assert.ok(!other.results.some((x) => curatedTitle.test(x.title)), 'no curated entry of the demo county');
+    const demoDir = mkdtempSync(join(tmpdir(), 'veiviser-demo-'));
+    try {
+      const ingested = await run(['ingest', '--', '--data-dir', demoDir]);
+      assert.equal(ingested.code, 0, ingested.stderr);
+      const demo = JSON.parse((await run(['ask', '--', '--data-dir', demoDir, '--jsonl'], q)).stdout) as { results: { title: string }[] };
+      assert.ok(demo.results.some((x) => curatedTitle.test(x.title)), 'the bundled demo site gets its curated entries');
+    } finally {
+      rmSync(demoDir, { recursive: true, force: true });
+    }
+  });
+
   it('explains what to do when the data dir is empty', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'veiviser-empty-'));
     const r = await run(['ask', '--', '--data-dir', empty, '--jsonl'], 'fagbrev\n');
