@@ -1,11 +1,15 @@
 /** npm run bench: prints quality, latency, memory and ingest figures (nothing here is a test). */
 import { ingestBench } from './ingest.js';
 import { latencyBench } from './latency.js';
+import { countiesBench, printCounties } from './counties.js';
 import { printQuality, qualityBench } from './quality.js';
 
 const only = process.argv[2];
 
-if (!only || only === 'quality') printQuality(await qualityBench());
+if (!only || only === 'quality') {
+  printQuality(await qualityBench());
+  printCounties(await countiesBench());
+}
 
 if (!only || only === 'latency') {
   console.log('\nAnswer latency, in-process (FaqService.ask: analysis, ranking, decision), eval questions x5');

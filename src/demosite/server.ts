@@ -6,9 +6,11 @@
  * footer), and serves robots.txt, a sitemap index, print versions, tracking-parameter URLs
  * with rel=canonical, an old URL that redirects, ETag/Last-Modified with 304 answers, and 410
  * for pages marked as removed. It is what `npm start` crawls when no FAQ_SITE_URL is set.
+ * The same server serves the evaluation counties (test/fixtures/counties/<name>/pages, with the
+ * county's name, language and menu in site.json beside pages/).
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +25,14 @@ export interface PageMeta {
 }
 export interface Page { path: string; meta: PageMeta; body: string }
 
+/** Who the site belongs to: its name, language and menu sections (another evaluation county has a site.json). */
+export interface SiteIdentity {
+  name: string;
+  /** "nb" or "nn". */
+  language: string;
+  sections: Record<string, string>;
+}
+
 const SECTIONS: Record<string, string> = {
   voksne: 'Videregående for voksne',
   fagopplaering: 'Fag- og yrkesopplæring',
@@ -33,6 +43,17 @@ const SECTIONS: Record<string, string> = {
   nyheter: 'Nyheter',
   'om-oss': 'Om oss',
 };
+export const DEMO_IDENTITY: SiteIdentity = { name: 'Fjordvik fylkeskommune', language: 'nb', sections: SECTIONS };
+
+/** A county site folder's identity: `site.json` beside `pages/`, or the demo county's. */
+export function loadSiteIdentity(pagesDir: string): SiteIdentity {
+  const file = join(pagesDir, '..', 'site.json');
+  if (!existsSync(file)) return DEMO_IDENTITY;
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<SiteIdentity>;
+  if (typeof raw.name !== 'string' || !raw.sections) throw new Error(`${file}: trenger "name" og "sections"`);
+  return { name: raw.name, language: raw.language ?? 'nb', sections: raw.sections };
+}
+
 /** Paths of old addresses that now redirect permanently. */
 const REDIRECTS: Record<string, string> = {
   '/gammel/realkompetanse': '/voksne/realkompetansevurdering',
@@ -84,10 +105,10 @@ export function loadPages(dir: string): Page[] {
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 const nbDate = (iso: string): string => new Intl.DateTimeFormat('nb-NO', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Oslo' }).format(new Date(iso));
 
-export function renderPage(page: Page, origin: string, pages: Map<string, Page>): string {
+export function renderPage(page: Page, origin: string, pages: Map<string, Page>, site: SiteIdentity = DEMO_IDENTITY): string {
   const { meta } = page;
-  const sectionName = SECTIONS[meta.section];
-  const menu = Object.entries(SECTIONS)
+  const sectionName = site.sections[meta.section];
+  const menu = Object.entries(site.sections)
     .filter(([k]) => pages.has(`/${k}/`))
     .map(([k, v]) => `<li><a href="/${k}/"${k === meta.section ? ' aria-current="true"' : ''}>${esc(v)}</a></li>`)
     .join('');
@@ -100,14 +121,14 @@ export function renderPage(page: Page, origin: string, pages: Map<string, Page>)
     .map((p) => `<li><a href="${p.path}">${esc(p.meta.title)}</a></li>`)
     .join('');
   return `<!doctype html>
-<html lang="nb">
+<html lang="${site.language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(meta.title)} | Fjordvik fylkeskommune</title>
+<title>${esc(meta.title)} | ${esc(site.name)}</title>
 <link rel="canonical" href="${origin}${page.path}">
 <meta property="article:modified_time" content="${esc(meta.updated)}">
-<meta property="og:site_name" content="Fjordvik fylkeskommune">
+<meta property="og:site_name" content="${esc(site.name)}">
 <link rel="stylesheet" href="/static/site.css">
 </head>
 <body>
@@ -118,7 +139,7 @@ export function renderPage(page: Page, origin: string, pages: Map<string, Page>)
   <a href="/om-oss/personvern">Les mer om informasjonskapsler</a>
 </div>
 <header class="site-header">
-  <a class="logo" href="/"><img src="/static/logo.svg" alt="Fjordvik fylkeskommune – til forsiden"></a>
+  <a class="logo" href="/"><img src="/static/logo.svg" alt="${esc(site.name)} – til forsiden"></a>
   <form class="site-search" role="search" action="/sok"><label for="q">Søk på nettstedet</label><input id="q" name="q" type="search"><button type="submit">Søk</button></form>
   <nav class="main-menu" aria-label="Hovedmeny"><ul>${menu}<li><a href="/sok">Søk</a></li><li><a href="/om-oss/kontakt">Kontakt oss</a></li></ul></nav>
   <div class="language-picker"><a href="/" lang="nb">Bokmål</a> <a href="/" lang="nn">Nynorsk</a> <a href="/" lang="en">English</a></div>
@@ -139,21 +160,21 @@ ${related ? `<aside class="related-links" aria-label="Relaterte lenker"><h2>Rela
 </main>
 <footer class="site-footer">
   <div><h2>Servicetorget</h2><p>Telefon 55 00 00 00 (hverdager 08.00–15.30)<br>E-post: postmottak@fjordvik.example.no</p></div>
-  <div><h2>Besøksadresse</h2><p>Fylkeshuset, Strandgata 1, 6900 Fjordvik</p></div>
+  <div><h2>Besøksadresse</h2><p>Fylkeshuset, Strandgata 1 · ${esc(site.name)}</p></div>
   <div><h2>Snarveier</h2><ul><li><a href="/om-oss/kontakt">Kontakt oss</a></li><li><a href="/om-oss/personvern">Personvern og informasjonskapsler</a></li><li><a href="/nyheter/ny-opplaeringslov">Nyheter</a></li><li><a href="/intern/rutiner">For ansatte</a></li><li><a href="/?utm_source=footer&amp;utm_medium=lenke">Til forsiden</a></li></ul></div>
-  <p class="legal">© 2026 Fjordvik fylkeskommune · Org.nr. 900 000 000 · <a href="/om-oss/personvern">Tilgjengelighetserklæring</a></p>
+  <p class="legal">© 2026 ${esc(site.name)} · Org.nr. 900 000 000 · <a href="/om-oss/personvern">Tilgjengelighetserklæring</a></p>
 </footer>
 <script src="/static/cookie-consent.js"></script>
 </body>
 </html>`;
 }
 
-function renderPrint(page: Page): string {
+function renderPrint(page: Page, site: SiteIdentity): string {
   return `<!doctype html>
-<html lang="nb"><head><meta charset="utf-8"><title>${esc(page.meta.title)} – utskriftsversjon</title></head>
+<html lang="${site.language}"><head><meta charset="utf-8"><title>${esc(page.meta.title)} – utskriftsversjon</title></head>
 <body class="print">
 <main><article>${page.body}</article></main>
-<p>Skrevet ut fra Fjordvik fylkeskommunes nettsted. Sist oppdatert ${nbDate(page.meta.updated)}.</p>
+<p>Skrevet ut fra nettstedet til ${esc(site.name)}. Sist oppdatert ${nbDate(page.meta.updated)}.</p>
 </body></html>`;
 }
 
@@ -166,6 +187,7 @@ function sitemap(origin: string, paths: string[]): string {
 export function createDemoSiteHandler(opts: DemoSiteOptions & { requests: Map<string, number>; removed: Set<string> }) {
   const dir = opts.pagesDir ?? DEFAULT_PAGES_DIR;
   let pages = new Map(loadPages(dir).map((p) => [p.path, p]));
+  const site = loadSiteIdentity(dir);
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const host = req.headers.host ?? '127.0.0.1';
     const origin = `http://${host}`;
@@ -199,7 +221,7 @@ export function createDemoSiteHandler(opts: DemoSiteOptions & { requests: Map<st
       if (pages.has(`${pagePath}/`)) return send(301, '', { location: `${pagePath}/` });
       return send(404, '<!doctype html><title>Fant ikke siden</title><p>Vi fant ikke siden du lette etter.</p>', html);
     }
-    const body = isPrint ? renderPrint(page) : renderPage(page, origin, pages);
+    const body = isPrint ? renderPrint(page, site) : renderPage(page, origin, pages, site);
     const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 20)}"`;
     const lastModified = new Date(page.meta.updated).toUTCString();
     const inm = req.headers['if-none-match'];
