@@ -1,10 +1,11 @@
 /**
  * The HTTP edge: /api/messages through botbuilder's CloudAdapter, /healthz (alive), /readyz
- * (store and calendar reachable), /metrics (Prometheus), per-user rate limits, and clear JSON
+ * (store and calendar reachable), /metrics (Prometheus), rate limits (per address before the
+ * Bot Framework token is checked, per verified user after), and clear JSON
  * errors for malformed or oversized requests.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ipKeyGenerator, rateLimit, type Store as LimitStore } from 'express-rate-limit';
+import { ipKeyGenerator, MemoryStore, rateLimit, type ClientRateLimitInfo, type IncrementResponse, type Options as LimitOptions, type Store as LimitStore } from 'express-rate-limit';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Metrics } from './ops/metrics.js';
@@ -24,13 +25,17 @@ export interface ServerDeps {
   metrics?: Metrics;
   /** What /readyz checks (each must answer within 5 s). */
   readiness?: ReadinessCheck[];
-  /** Requests per user per minute on /api/messages (messages and invokes); 0 = no limit. */
+  /**
+   * Requests per user per minute on /api/messages (messages and invokes), counted after the Bot
+   * Framework token is checked; a client address may send five times as many requests that fail
+   * that check. 0 = no limits.
+   */
   rateLimitPerMinute?: number;
   /** When set, /metrics needs "Authorization: Bearer <token>". */
   metricsToken?: string;
-  /** Bot Framework credentials are set: a request without a token is refused before the SDK sees it. */
+  /** Bot Framework credentials are set: a request without a valid token is refused (401) before the SDK sees it. */
   requireAuth?: boolean;
-  /** Where the rate limiter counts (PostgreSQL: shared by all instances); default: memory. */
+  /** Where the rate limiters count (PostgreSQL: shared by all instances; the address limiter adds the key prefix "addr:"); default: memory. */
   rateLimitStore?: LimitStore;
 }
 
@@ -38,6 +43,56 @@ export interface ServerDeps {
 function routeOf(path: string): string {
   for (const r of ['/api/messages', '/api/tab', '/api/graph', '/tab', '/ics', '/healthz', '/readyz', '/metrics']) if (path === r || path.startsWith(`${r}/`)) return r;
   return 'other';
+}
+
+/** Issuers of the tokens the Bot Connector sends a bot (public cloud, US government cloud). */
+const BOT_CONNECTOR_ISSUERS = new Set(['https://api.botframework.com', 'https://api.botframework.us']);
+
+interface ClaimsLike { getClaimValue(type: string): string | null }
+interface BotAuthenticator { authenticateRequest(activity: object, authHeader: string): Promise<{ claimsIdentity: ClaimsLike }> }
+
+/**
+ * The BotFrameworkAuthentication the adapter validates with (CloudAdapterBase keeps it protected):
+ * the same configuration, so the edge accepts exactly the tokens the SDK accepts.
+ */
+function authenticatorOf(adapter: CloudAdapter): BotAuthenticator {
+  const auth = (adapter as unknown as { botFrameworkAuthentication?: Partial<BotAuthenticator> }).botFrameworkAuthentication;
+  if (typeof auth?.authenticateRequest !== 'function') throw new Error('CloudAdapter har ingen botFrameworkAuthentication');
+  return auth as BotAuthenticator;
+}
+
+/**
+ * A second view of one limit store under a key prefix of its own, so the address limiter and the
+ * per-user limiter share the PostgreSQL counts table without sharing keys (express-rate-limit
+ * wants one store object per limiter).
+ */
+class PrefixedLimitStore implements LimitStore {
+  readonly prefix: string;
+  readonly localKeys: boolean;
+  constructor(private readonly inner: LimitStore, private readonly extra: string) {
+    this.prefix = `${inner.prefix ?? ''}${extra}`;
+    this.localKeys = inner.localKeys ?? false;
+  }
+
+  init(options: LimitOptions): void {
+    this.inner.init?.(options);
+  }
+
+  async get(key: string): Promise<ClientRateLimitInfo | undefined> {
+    return this.inner.get ? this.inner.get(`${this.extra}${key}`) : undefined;
+  }
+
+  async increment(key: string): Promise<IncrementResponse> {
+    return this.inner.increment(`${this.extra}${key}`);
+  }
+
+  async decrement(key: string): Promise<void> {
+    await this.inner.decrement(`${this.extra}${key}`);
+  }
+
+  async resetKey(key: string): Promise<void> {
+    await this.inner.resetKey(`${this.extra}${key}`);
+  }
 }
 
 const timeout = <T>(ms: number, p: Promise<T>): Promise<T> =>
@@ -84,6 +139,47 @@ export function createServer({ adapter, bot, log, isReady, routes, metrics, read
     });
   }
   if (routes) app.use(routes);
+  const botAuth = requireAuth ? authenticatorOf(adapter) : undefined;
+  const refuse = (limiter: 'address' | 'user') => (_req: Request, res: Response) => {
+    metrics?.rateLimited.inc({ route: '/api/messages' });
+    log.warn({ event: 'rate_limited', route: '/api/messages', limiter });
+    res.status(429).json({ error: 'For mange forespørsler på kort tid. Vent litt og prøv igjen.' });
+  };
+  const pass = (_req: Request, _res: Response, next: NextFunction) => next();
+  // Counted before anything about the sender is known, so by client address (an IPv6 address by
+  // its /56, as ipKeyGenerator does). It bounds what a caller without a valid token can do — missing
+  // or forged tokens, and in local mode a caller inventing a new user id per message — at five
+  // times the per-user limit. All Teams traffic reaches the bot from the Bot Connector's few
+  // addresses, so with credentials set a request whose token checks out gets its hit back: only
+  // requests that fail authentication use up an address's allowance, and real users are limited
+  // only by the per-user limit below. (Behind a reverse proxy, req.ip is the proxy unless
+  // Express's 'trust proxy' is set for it.)
+  const addressLimit = rateLimitPerMinute * 5;
+  const addressStore: LimitStore | undefined = rateLimitPerMinute > 0 ? (rateLimitStore ? new PrefixedLimitStore(rateLimitStore, 'addr:') : new MemoryStore()) : undefined;
+  const perAddress = addressStore
+    ? rateLimit({
+      windowMs: 60_000,
+      limit: addressLimit,
+      standardHeaders: 'draft-8',
+      identifier: `${addressLimit}-in-1min-per-address`,
+      legacyHeaders: false,
+      store: addressStore,
+      requestPropertyName: 'addressRateLimit',
+      passOnStoreError: true,
+      keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? '')}`,
+      handler: refuse('address'),
+    })
+    : pass;
+  /** Gives a request's address hit back (its Bot Framework token checked out). */
+  const forgiveAddress = async (req: Request): Promise<void> => {
+    const counted = (req as Request & { addressRateLimit?: { key: string } }).addressRateLimit;
+    if (!addressStore || !counted) return;
+    try {
+      await addressStore.decrement(counted.key);
+    } catch (err) {
+      log.warn({ event: 'rate_limit_store_failed', err: (err as Error).message });
+    }
+  };
   const perUser = rateLimitPerMinute > 0
     ? rateLimit({
       windowMs: 60_000,
@@ -93,34 +189,67 @@ export function createServer({ adapter, bot, log, isReady, routes, metrics, read
       store: rateLimitStore,
       // The database being away must not turn every message into a 429 or a 500 here.
       passOnStoreError: true,
-      // One user is one user whichever conversation they write in; unknown senders by address.
-      keyGenerator: (req) => {
-        const from = (req.body as { from?: { aadObjectId?: unknown; id?: unknown } } | undefined)?.from;
-        const id = typeof from?.aadObjectId === 'string' ? from.aadObjectId : typeof from?.id === 'string' ? from.id : undefined;
-        return id ? `user:${id.slice(0, 200)}` : `ip:${ipKeyGenerator(req.ip ?? '')}`;
-      },
-      handler: (req, res) => {
-        metrics?.rateLimited.inc({ route: '/api/messages' });
-        log.warn({ event: 'rate_limited', route: '/api/messages' });
-        res.status(429).json({ error: 'For mange forespørsler på kort tid. Vent litt og prøv igjen.' });
-      },
+      // Runs after authentication (below), keyed by who the request is known to come from (a
+      // verified activity that names no sender: by address).
+      keyGenerator: (req, res) => (res.locals.rateLimitKey as string | undefined) ?? `ip:${ipKeyGenerator(req.ip ?? '')}`,
+      handler: refuse('user'),
     })
-    : (_req: Request, _res: Response, next: NextFunction) => next();
-  app.post('/api/messages', (req, res, next) => {
-    // The SDK validates the token itself (signature, issuer, audience); a missing one needs no parsing at all.
+    : pass;
+  app.post('/api/messages', perAddress, (req, res, next) => {
+    // A missing token needs no parsing at all; a present one is checked in full below.
     if (requireAuth && !/^Bearer \S+/.test(req.get('authorization') ?? '')) {
       log.warn({ event: 'unauthenticated_request', route: '/api/messages' });
       res.status(401).json({ error: 'Mangler gyldig Bot Framework-token.' });
       return;
     }
     next();
-  }, express.json({ limit: '256kb' }), perUser, async (req: Request, res: Response) => {
+  }, express.json({ limit: '256kb' }), async (req: Request, res: Response, next: NextFunction) => {
     const body = req.body as unknown;
     if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
       log.info({ event: 'bad_activity', reason: 'not an activity' });
       res.status(400).json({ error: 'Forespørselen er ikke en gyldig aktivitet (mangler "type").' });
       return;
     }
+    const from = (body as { from?: { aadObjectId?: unknown; id?: unknown } }).from;
+    const userId = typeof from?.aadObjectId === 'string' && from.aadObjectId ? from.aadObjectId : typeof from?.id === 'string' && from.id ? from.id : undefined;
+    if (!botAuth) {
+      // Local mode (no Bot Framework credentials; by default on loopback only, and never in
+      // production — config refuses to start): nothing vouches for the sender, the body is all
+      // there is, so a user is whoever the activity says. The address limit above bounds the rest.
+      res.locals.rateLimitKey = userId ? `user:${userId.slice(0, 200)}` : undefined;
+      next();
+      return;
+    }
+    // The adapter's own check (signature against Microsoft's published keys, issuer, audience = this
+    // app, the serviceUrl claim = the activity's, endorsements), before any per-user counting.
+    let identity: ClaimsLike;
+    try {
+      identity = (await botAuth.authenticateRequest(body, req.get('authorization') ?? '')).claimsIdentity;
+    } catch (err) {
+      const e = err as Error & { statusCode?: number };
+      if ((e.statusCode ?? 0) >= 500 || e.name === 'FetchError') {
+        // Microsoft's signing keys could not be fetched: our problem, not the caller's.
+        log.error({ event: 'auth_unavailable', route: '/api/messages', err: e.message.slice(0, 200) });
+        res.status(503).json({ error: 'Kan ikke kontrollere Bot Framework-token akkurat nå. Prøv igjen.' });
+        return;
+      }
+      log.warn({ event: 'unauthenticated_request', route: '/api/messages', reason: e.name });
+      res.status(401).json({ error: 'Mangler gyldig Bot Framework-token.' });
+      return;
+    }
+    await forgiveAddress(req);
+    // Only the Bot Connector (a channel token for this app, checked above) may say who the user is:
+    // then the activity's from.aadObjectId is the user. Any other caller the SDK accepts (a skill,
+    // the Emulator) is counted as itself — its verified app id — whatever user it names.
+    const issuer = identity.getClaimValue('iss');
+    const appId = identity.getClaimValue('appid') ?? identity.getClaimValue('azp');
+    res.locals.rateLimitKey =
+      issuer && BOT_CONNECTOR_ISSUERS.has(issuer) ? (userId ? `user:${userId.slice(0, 200)}` : undefined)
+      : appId ? `app:${appId.slice(0, 200)}`
+      : undefined;
+    next();
+  }, perUser, async (req: Request, res: Response) => {
+    // The SDK checks the token again (cached keys): it is what the turn's identity comes from.
     await adapter.process(req, res, (ctx) => bot.run(ctx));
   });
   app.use((err: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import pg from 'pg';
+import sinon from 'sinon';
+import { installFakeBotFrameworkSigner, type FakeBotFrameworkSigner } from './helpers/bot-framework-tokens.js';
 import { startHarness, teamsActivity, type Harness } from './helpers/harness.js';
+import { requirePostgres, testPostgres } from './helpers/postgres.js';
 
 describe('the HTTP edge: readiness, metrics, rate limits, Bot Framework authentication', function () {
   this.timeout(60_000);
@@ -63,3 +67,111 @@ describe('Bot Framework authentication with credentials set', function () {
     }
   });
 });
+
+for (const storeKind of ['memory', 'PostgreSQL'] as const) {
+  describe(`/api/messages rate limits count the verified sender, not the one a request names (credentials set, ${storeKind})`, function () {
+    this.timeout(60_000);
+    const APP_ID = '6f1c2a9e-3b7d-4e21-9a55-0c8e2f4b7d11';
+    const LIMIT = 4;
+    const ADDRESS_LIMIT = LIMIT * 5;
+    const kari = { id: '29:user-kari', name: 'Kari Veileder', aadObjectId: 'aad-kari' };
+    let h: Harness;
+    let signer: FakeBotFrameworkSigner;
+    let dbUrl: string | undefined;
+    // The tests below share one app and one rate-limit window, in order (as the suite above does).
+    before(async function () {
+      if (storeKind === 'PostgreSQL') {
+        requirePostgres(this, 'rate limits on PostgreSQL', 'the limits are then counted in memory (tested above)');
+        dbUrl = await (await testPostgres()).createDatabase('ratelimit_auth');
+      }
+      signer = await installFakeBotFrameworkSigner();
+      // The bot answers nothing to tenants it does not serve: the turn runs (200), no reply needs an
+      // outbound Bot Framework token (the tests never leave this machine).
+      h = await startHarness({
+        MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'secret', MicrosoftAppTenantId: '8a4f3c2e-1d6b-4f7a-9e0c-5b2d7a1c3e9f',
+        RATE_LIMIT_PER_MINUTE: String(LIMIT), ALLOWED_TENANT_IDS: 'tenant-et-annet-fylke', ...(dbUrl ? { DATABASE_URL: dbUrl } : {}),
+      });
+    });
+    after(async () => {
+      await h?.close();
+      await signer?.close();
+    });
+
+    const send = async (from: Record<string, string>, authorization?: string): Promise<Response> =>
+      fetch(`${h.app.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify(teamsActivity(h, { from, text: 'hjelp' })),
+      });
+    const connector = async () => `Bearer ${await signer.channelToken(APP_ID, h.connectorUrl)}`;
+
+    it('forged tokens naming a real user get 401 and do not use up that user\'s quota', async () => {
+      const forgeries = [
+        'Bearer ikke-et-token',
+        `Bearer ${await signer.channelToken(APP_ID, h.connectorUrl, { key: 'other' })}`, // right shape, key not published
+        `Bearer ${await signer.channelToken('00000000-0000-0000-0000-000000000000', h.connectorUrl)}`, // for another bot
+        `Bearer ${await signer.channelToken(APP_ID, 'https://smba.example/evil/')}`, // not this activity's serviceUrl
+      ];
+      const statuses: number[] = [];
+      // The SDK console.error()s the published key for every bad signature; keep the test output clean.
+      const quiet = sinon.stub(console, 'error');
+      try {
+        for (let i = 0; i < LIMIT * 3; i++) statuses.push((await send(kari, forgeries[i % forgeries.length])).status);
+      } finally {
+        quiet.restore();
+      }
+      assert.deepEqual(statuses, Array(LIMIT * 3).fill(401));
+      const real: number[] = [];
+      for (let i = 0; i < LIMIT; i++) real.push((await send(kari, await connector())).status);
+      assert.deepEqual(real, Array(LIMIT).fill(200), 'Kari\'s own messages all pass');
+    });
+
+    it('limits the real user at the per-user limit (429 with Retry-After), not other users', async () => {
+      const r = await send(kari, await connector());
+      assert.equal(r.status, 429);
+      assert.deepEqual(await r.json(), { error: 'For mange forespørsler på kort tid. Vent litt og prøv igjen.' });
+      assert.ok(r.headers.get('retry-after'), 'says when to come back');
+      assert.equal((await send({ id: '29:user-siri', name: 'Siri', aadObjectId: 'aad-siri' }, await connector())).status, 200);
+    });
+
+    it('counts a verified caller that is not the Bot Connector (an Emulator token) as itself, whatever user it names', async () => {
+      const emulator = `Bearer ${await signer.emulatorToken(APP_ID)}`;
+      const statuses: number[] = [];
+      for (let i = 0; i < LIMIT + 1; i++) statuses.push((await send({ id: `29:user-${i}`, name: 'Noen', aadObjectId: `aad-per-${i}` }, emulator)).status);
+      assert.deepEqual(statuses, [...Array(LIMIT).fill(200), 429], 'one quota for the caller, not one per user it names');
+      assert.equal((await send({ id: '29:user-0', name: 'Noen', aadObjectId: 'aad-per-0' }, await connector())).status, 200, 'that user\'s own quota is untouched');
+    });
+
+    it('cuts a flood from one address without a valid token with 429 (the address limit, 5× the per-user limit)', async () => {
+      // So far this address has sent LIMIT * 3 requests that failed authentication; the verified
+      // ones were given back. The rest of the address's allowance is left, then 429.
+      const statuses: number[] = [];
+      for (let i = 0; i < ADDRESS_LIMIT; i++) statuses.push((await send(kari, 'Bearer ikke-et-token')).status);
+      const left = ADDRESS_LIMIT - LIMIT * 3;
+      assert.deepEqual(statuses, [...Array(left).fill(401), ...Array(ADDRESS_LIMIT - left).fill(429)]);
+      assert.equal((await send(kari)).status, 429, 'a request without any token too');
+      // The address limiter runs before any token is checked, so for the rest of the window this
+      // address gets nothing verified (that is what bounds the work a forger can cause).
+      assert.equal((await send({ id: '29:user-ola', name: 'Ola', aadObjectId: 'aad-ola' }, await connector())).status, 429);
+      const metrics = await (await fetch(`${h.app.url}/metrics`)).text();
+      assert.match(metrics, /veiviser_rate_limited_total\{route="\/api\/messages"\} (\d+)/);
+      const refused = Number(/veiviser_rate_limited_total\{route="\/api\/messages"\} (\d+)/.exec(metrics)![1]);
+      assert.equal(refused, 1 + 1 + (ADDRESS_LIMIT - left) + 2, 'every 429 counted');
+      assert.ok(h.logs.some((l) => /"event":"rate_limited".*"limiter":"address"/.test(l)));
+      assert.ok(!h.logs.join('').includes('aad-kari'), 'no user ids in the logs');
+      if (dbUrl) {
+        // Both limiters count in the shared table, each under its own prefix.
+        const c = new pg.Client({ connectionString: dbUrl });
+        await c.connect();
+        try {
+          const rows = (await c.query<{ key: string; hits: number }>('SELECT key, hits FROM rate_limits ORDER BY key')).rows;
+          const hits = Object.fromEntries(rows.map((r) => [r.key, r.hits]));
+          assert.equal(hits['msg:user:aad-kari'], LIMIT + 1, 'only Kari\'s verified messages counted for Kari');
+          assert.ok(Object.keys(hits).some((k) => k.startsWith('msg:addr:ip:')), JSON.stringify(hits));
+        } finally {
+          await c.end();
+        }
+      }
+    });
+  });
+}
