@@ -370,7 +370,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
       },
     },
   ];
-  const app = createServer({ adapter, bot, log, isReady: () => Boolean(faq), routes: extraRoutes, metrics, readiness, rateLimitPerMinute: config.rateLimitPerMinute, metricsToken: config.metricsToken, requireAuth: Boolean(config.bot), rateLimitStore: store instanceof PgStore ? new PgRateLimitStore(store, 'msg:') : undefined });
+  const app = createServer({ adapter, bot, log, isReady: () => Boolean(faq), routes: extraRoutes, metrics, readiness, rateLimitPerMinute: config.rateLimitPerMinute, metricsToken: config.metricsToken, requireAuth: Boolean(config.bot), trustProxyHops: config.trustProxyHops, rateLimitStore: store instanceof PgStore ? new PgRateLimitStore(store, 'msg:') : undefined });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);

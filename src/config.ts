@@ -37,6 +37,7 @@ const Env = z.object({
   TICKET_REMINDER_WORKING_HOURS: intIn(0, 200, 4),
   TICKET_RETENTION_DAYS: intIn(1, 3650, 180),
   TICKET_AUTOCLOSE_DAYS: intIn(0, 365, 14),
+  TRUST_PROXY_HOPS: intIn(0, 5, 0),
   QUESTION_TEXT_RETENTION_DAYS: intIn(1, 3650, 90),
   OUTBOX_KEEP_DAYS: intIn(1, 365, 7),
   GRAPH_TENANT_ID: optionalString,
@@ -95,6 +96,8 @@ export interface Config {
   reminderHours: number;
   /** Days after closing when a ticket's free text is deleted. */
   retentionDays: number;
+  /** Reverse proxies in front of the app (Azure App Service's front end: 1) whose client address is trusted. */
+  trustProxyHops: number;
   /** Days after the team's answer when an answered ticket nobody reacts to is closed; 0 = never. */
   autoCloseDays: number;
   /** Days after which the text of questions Veiviser could not answer is dropped from the question log. */
@@ -183,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reminderHours: e.TICKET_REMINDER_WORKING_HOURS,
     retentionDays: e.TICKET_RETENTION_DAYS,
     autoCloseDays: e.TICKET_AUTOCLOSE_DAYS,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
     questionTextRetentionDays: e.QUESTION_TEXT_RETENTION_DAYS,
     outboxKeepDays: e.OUTBOX_KEEP_DAYS,
     graph: e.GRAPH_TENANT_ID && e.GRAPH_CLIENT_ID && e.GRAPH_CLIENT_SECRET ? { tenantId: e.GRAPH_TENANT_ID, clientId: e.GRAPH_CLIENT_ID, clientSecret: e.GRAPH_CLIENT_SECRET } : undefined,

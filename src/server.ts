@@ -37,6 +37,8 @@ export interface ServerDeps {
   requireAuth?: boolean;
   /** Where the rate limiters count (PostgreSQL: shared by all instances; the address limiter adds the key prefix "addr:"); default: memory. */
   rateLimitStore?: LimitStore;
+  /** Reverse proxies in front of the app whose X-Forwarded-For is trusted for the client address (0 = none). */
+  trustProxyHops?: number;
 }
 
 /** A route label with no ids in it (metrics must not grow a series per ticket or user). */
@@ -98,9 +100,11 @@ class PrefixedLimitStore implements LimitStore {
 const timeout = <T>(ms: number, p: Promise<T>): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`svarte ikke innen ${ms} ms`)), ms).unref())]);
 
-export function createServer({ adapter, bot, log, isReady, routes, metrics, readiness = [], rateLimitPerMinute = 0, metricsToken, requireAuth = false, rateLimitStore }: ServerDeps): express.Express {
+export function createServer({ adapter, bot, log, isReady, routes, metrics, readiness = [], rateLimitPerMinute = 0, metricsToken, requireAuth = false, rateLimitStore, trustProxyHops = 0 }: ServerDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Behind Azure's front end (or another reverse proxy) the client's address is in X-Forwarded-For.
+  if (trustProxyHops > 0) app.set('trust proxy', trustProxyHops);
   if (metrics) {
     app.use((req, res, next) => {
       const route = routeOf(req.path);
