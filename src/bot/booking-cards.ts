@@ -7,7 +7,9 @@ import * as ACData from 'adaptivecards-templating';
 import type { Booking, BookingState } from '../booking/model.js';
 import { formatSlotTime, type Slot } from '../booking/slot-finder.js';
 import { TOPICS } from '../booking/counsellors.js';
+import { isDemoJoinUrl } from '../calendar/embedded-calendar.js';
 import { SECTION_LABELS, type Section } from '../tickets/model.js';
+import { refill } from '../privacy/card-inputs.js';
 import { loadTemplate } from './cards.js';
 
 export const bookingTexts = {
@@ -32,8 +34,36 @@ export const bookingTexts = {
     propose: 'Foreslå annen tid', date: 'Dato', dateError: 'Velg en dato.', time: 'Klokkeslett', timeError: 'Velg et klokkeslett.', sendPropose: 'Send forslag',
     acceptProposal: 'Godta nytt tidspunkt', retry: 'Finn nye tider', cancel: 'Avlys', comment: 'Kommentar (valgfritt)', sendCancel: 'Avlys samtalen',
   },
+  demoMeeting: 'Teams-møtet er bare en demo: den innebygde kalenderen i Veiviser lager ikke ekte Teams-møter, så det finnes ingen møtelenke å bli med fra. Med Microsoft 365-kalenderen kommer lenken til Teams-møtet her.',
+  /** What each side is told when a talk changes (the card follows). */
+  announce: {
+    requested: (veileder: string) => sentence(`Ny forespørsel om trepartssamtale fra ${veileder}`),
+    confirmedVeileder: (id: string) => `Trepartssamtalen ${id} er bekreftet.`,
+    confirmedCounsellor: (id: string) => `Trepartssamtalen ${id} er bekreftet og lagt i kalenderen din.`,
+    declined: (counsellor: string, reason?: string) => `${reason?.trim() ? `${counsellor} kan ikke ta samtalen: ${sentence(reason)}` : sentence(`${counsellor} kan ikke ta samtalen`)} Finn nye tider under.`,
+    proposedByVeileder: (veileder: string, id: string) => `${veileder} foreslår å flytte trepartssamtalen ${id}.`,
+    proposedByCounsellor: (counsellor: string) => `${counsellor} foreslår et annet tidspunkt.`,
+    expired: (counsellor: string) => `${counsellor} svarte ikke i tide, så tiden er frigitt. Finn nye tider under.`,
+    cancelledByVeileder: (veileder: string, id: string) => `${veileder} har avlyst trepartssamtalen ${id}.`,
+    cancelledByCounsellor: (counsellor: string, id: string) => `${counsellor} har avlyst trepartssamtalen ${id}. Finn nye tider under.`,
+    moved: (counsellor: string, id: string) => `${counsellor} har flyttet trepartssamtalen ${id} i kalenderen sin.`,
+    reminder: (id: string) => `Påminnelse: trepartssamtalen ${id} er om mindre enn 24 timer.`,
+  },
   footer: 'Agenda: veien til målet, realkompetanse og sluttkompetanse, livsopphold (NAVs ansvar), hvem gjør hva. Påminnelse kommer 24 timer før.',
 };
+
+/** Ends a text as a sentence: one full stop, unless it already ends with . ! ? or … (no «..»). */
+export function sentence(text: string): string {
+  const t = text.trim().replace(/[\s,;:–-]+$/, '');
+  return /[.!?…]$/.test(t) ? t : `${t}.`;
+}
+
+/** The counsellor (not the veileder) cancelled the talk: the veileder may look for new times. */
+export function cancelledByCounsellor(b: Booking): boolean {
+  if (b.state !== 'avlyst') return false;
+  const e = [...b.history].reverse().find((x) => x.action === 'avlyst');
+  return Boolean(e) && e!.actor.id !== b.veileder.id;
+}
 
 const render = (name: string, data: Record<string, unknown>): Record<string, unknown> => new ACData.Template(loadTemplate(name)).expand({ $root: data }) as Record<string, unknown>;
 
@@ -51,13 +81,18 @@ export interface BookingDraft {
 
 const topicTitle = (t: string): string => (t === 'karriereveiledning' ? 'Karriereveiledning' : SECTION_LABELS[t as Section] ?? t);
 
-export function bookingFormCard(p: { regions: string[]; draft?: Partial<BookingDraft>; error?: string }): Record<string, unknown> {
-  return render('booking-form', {
+/**
+ * The booking form. A draft (or `values`, what was submitted) is put back into every field it
+ * fits, so a refused or corrected form keeps what the veileder filled in.
+ */
+export function bookingFormCard(p: { regions: string[]; draft?: Partial<BookingDraft>; error?: string; values?: Record<string, unknown> }): Record<string, unknown> {
+  const card = render('booking-form', {
     title: bookingTexts.formTitle, intro: bookingTexts.formIntro, privacy: bookingTexts.privacy, error: p.error ?? '', labels: bookingTexts.labels,
     regions: p.regions, region: p.draft?.region ?? p.regions[0] ?? '', formats: bookingTexts.formats, format: p.draft?.format ?? 'teams',
     topics: TOPICS.map((v) => ({ title: topicTitle(v), value: v })), topic: p.draft?.topic ?? 'karriereveiledning', duration: p.draft?.duration ?? 45,
     alias: p.draft?.brukerAlias ?? '',
   });
+  return refill(card, { ...(p.draft ?? {}), ...(p.values ?? {}) });
 }
 
 export function slotsCard(p: { slots: Slot[]; draft: BookingDraft; shown: { mailbox: string; start: string }[]; notice?: string }): Record<string, unknown> {
@@ -90,20 +125,24 @@ export function bookingCard(b: Booking, p: { view: 'veileder' | 'counsellor'; no
     ...(b.declineReason ? [{ title: 'Grunn', value: b.declineReason }] : []),
   ];
   const open = b.state === 'holdt' || b.state === 'foreslatt' || b.state === 'bekreftet';
+  // The embedded (demo) calendar's join link opens no meeting: no button that pretends it does.
+  const joinUrl = b.state === 'bekreftet' ? b.event?.joinUrl ?? '' : '';
+  const demoMeeting = isDemoJoinUrl(joinUrl);
   return render('booking', {
     title: `Trepartssamtale ${b.id}`,
     notice: p.notice ?? '',
     facts,
     footer: b.state === 'bekreftet' ? bookingTexts.footer : '',
     labels: bookingTexts.buttons,
-    joinUrl: b.state === 'bekreftet' ? b.event?.joinUrl ?? '' : '',
+    joinUrl: demoMeeting ? '' : joinUrl,
+    demoNote: demoMeeting ? bookingTexts.demoMeeting : '',
     icsUrl: b.state === 'bekreftet' && p.view === 'veileder' ? p.icsUrl ?? '' : '',
     id: b.id,
     version: b.version,
     canAccept: p.view === 'counsellor' && b.state === 'holdt',
     canAcceptProposal: b.state === 'foreslatt' && ((b.proposedBy ?? 'counsellor') === 'counsellor' ? p.view === 'veileder' : p.view === 'counsellor'),
     canPropose: (p.view === 'counsellor' && (b.state === 'holdt' || b.state === 'bekreftet')) || (p.view === 'veileder' && b.state === 'bekreftet'),
-    canRetry: p.view === 'veileder' && (b.state === 'avslatt' || b.state === 'utlopt'),
+    canRetry: p.view === 'veileder' && (b.state === 'avslatt' || b.state === 'utlopt' || cancelledByCounsellor(b)),
     canCancel: open,
   });
 }

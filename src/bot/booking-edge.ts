@@ -19,7 +19,9 @@ import type { OutboxMessage } from '../outbox/types.js';
 import type { Store } from '../store/store.js';
 import { DomainError } from '../tickets/ticket-service.js';
 import { DateTime } from 'luxon';
-import { bookingCard, bookingFormCard, bookingTexts, slotsCard, type BookingDraft } from './booking-cards.js';
+import { fieldLabels, findIdentityNumbers, loggableFields, refusalValues, refill } from '../privacy/card-inputs.js';
+import { bookingCard, bookingFormCard, bookingTexts, sentence, slotsCard, type BookingDraft } from './booking-cards.js';
+import { nb } from './messages.nb.js';
 import { conversationKey } from './ticket-edge.js';
 import type { EdgeResult } from './ticket-edge.js';
 
@@ -84,13 +86,16 @@ export class BookingEdge {
 
   async onAction(ctx: TurnContext, verb: string, data: Record<string, unknown>): Promise<EdgeResult | undefined> {
     if (!verb.startsWith('booking')) return undefined;
+    // Before anything is stored, sent, or copied into a follow-up card (the slots' button data).
+    const refused = await this.refuseIdentityNumbers(ctx, verb, data);
+    if (refused) return refused;
     try {
       switch (verb) {
         case 'bookingForm':
           return { card: bookingFormCard({ regions: this.regions() }) };
         case 'bookingFind': {
           const parsed = Draft.safeParse(data);
-          if (!parsed.success) return { card: bookingFormCard({ regions: this.regions(), error: 'Sjekk feltene: initialer (høyst 12 tegn), form og tema må fylles inn; e-post må være gyldig.' }) };
+          if (!parsed.success) return { card: bookingFormCard({ regions: this.regions(), values: data, error: 'Sjekk feltene: initialer (høyst 12 tegn), form og tema må fylles inn; e-post må være gyldig.' }) };
           return { card: await this.suggest(parsed.data, [], undefined, await this.readableVeilederMailbox(ctx)) };
         }
         case 'bookingMore': {
@@ -115,6 +120,43 @@ export class BookingEdge {
       }
       throw err;
     }
+  }
+
+  /**
+   * The one identity-number guard for booking actions: the form's free-text fields (and the draft
+   * a slots card carries, which is the form's data again). A refusal shows the same form or card,
+   * every field as it was except the offending ones (masked or emptied), and names them; nothing
+   * is stored or sent. Undefined when there is nothing to refuse.
+   */
+  private async refuseIdentityNumbers(ctx: TurnContext, verb: string, data: Record<string, unknown>): Promise<EdgeResult | undefined> {
+    const found = findIdentityNumbers(data);
+    if (found.length === 0) return undefined;
+    let draft: Record<string, unknown> | undefined;
+    if (typeof data.draft === 'string') {
+      try {
+        const parsed: unknown = JSON.parse(data.draft);
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) draft = parsed as Record<string, unknown>;
+      } catch {
+        // not JSON: the action's schema refuses it
+      }
+    }
+    const inDraft = draft ? findIdentityNumbers(draft) : [];
+    this.d.log.info({ event: 'identity_number_refused', verb, fields: loggableFields([...found, ...inDraft]) });
+    const form = (values: Record<string, unknown>, keys: string[]): EdgeResult => {
+      const kept = refusalValues(values, keys);
+      const labels = fieldLabels(bookingFormCard({ regions: this.regions() }), keys, 'bookingFind');
+      return { card: bookingFormCard({ regions: this.regions(), values: kept, error: nb.identityInFields(labels) }) };
+    };
+    if (verb === 'bookingFind' || verb === 'bookingForm') return form(data, found);
+    if (draft && found.includes('draft')) return form(draft, inDraft);
+    // A talk's card (decline reason, cancel comment, …): shown again only to the talk's two sides.
+    const id = typeof data.bookingId === 'string' && Ref.shape.bookingId.safeParse(data.bookingId).success ? data.bookingId : undefined;
+    const b = id ? await this.d.store.getBooking(id) : undefined;
+    const mailbox = b ? await this.counsellorMailboxOf(ctx) : undefined;
+    const view = b && mailbox && mailbox.toLowerCase() === b.counsellor.mailbox.toLowerCase() ? 'counsellor' : b && b.veileder.id === actorId(ctx) ? 'veileder' : undefined;
+    if (!b || !view) return { message: nb.identityInFields([]), status: 400 };
+    const labels = fieldLabels(bookingCard(b, { view }), found, verb);
+    return { card: refill(bookingCard(b, { view, notice: nb.identityInFields(labels), icsUrl: this.d.icsUrl?.(b) }), refusalValues(data, found), verb) };
   }
 
   /** Free slots for a draft, from the counsellors who serve its region, format and topic. */
@@ -171,7 +213,7 @@ export class BookingEdge {
       this.d.kick?.();
       const reachable = Boolean(await this.d.store.getConversation(counsellorKey(counsellor.mailbox)));
       this.d.log.info({ event: 'booking_requested', bookingId: b.id, counsellorReachable: reachable });
-      return { card: bookingCard(b, { view: 'veileder', notice: reachable ? `Forespørselen er sendt til ${counsellor.name}. Tiden holdes i ${Math.round((Date.parse(b.holdUntil) - this.clock().getTime()) / 3_600_000)} timer.` : `${counsellor.name} har ikke tatt i bruk Veiviser i Teams ennå, så forespørselen venter til hen gjør det. Tiden holdes imens.` }) };
+      return { card: bookingCard(b, { view: 'veileder', notice: reachable ? `${sentence(`Forespørselen er sendt til ${counsellor.name}`)} Tiden holdes i ${Math.round((Date.parse(b.holdUntil) - this.clock().getTime()) / 3_600_000)} timer.` : `${counsellor.name} har ikke tatt i bruk Veiviser i Teams ennå, så forespørselen venter til hen gjør det. Tiden holdes imens.` }) };
     } catch (err) {
       if (err instanceof SlotTakenError) return { card: await this.suggest(draft, [], bookingTexts.taken) };
       if (err instanceof DomainError) return { card: bookingFormCard({ regions: this.regions(), draft, error: err.message }) };
@@ -285,7 +327,7 @@ export class BookingEdge {
     const ref = TurnContext.getConversationReference(ctx.activity);
     await this.d.store.saveConversation({ key: counsellorKey(c.mailbox), reference: JSON.parse(JSON.stringify({ ...ref, activityId: undefined })), updatedAt: this.clock().toISOString() });
     this.d.log.info({ event: 'counsellor_linked' });
-    await ctx.sendActivity(`Du er nå registrert som ${c.name}. Forespørsler om trepartssamtaler kommer hit.`);
+    await ctx.sendActivity(`${sentence(`Du er nå registrert som ${c.name}`)} Forespørsler om trepartssamtaler kommer hit.`);
     // Requests that waited for this counsellor to be reachable are sent now.
     const waiting = (await this.d.store.listBookings()).filter((b) => b.counsellor.mailbox.toLowerCase() === c.mailbox.toLowerCase() && b.state === 'holdt');
     for (const b of waiting) await ctx.sendActivity({ attachments: [card(bookingCard(b, { view: 'counsellor' }))] });
@@ -302,18 +344,20 @@ export function makeBookingAnnouncer(deps: { icsUrl?: (b: Booking) => string }) 
       activity: { type: 'message', text, attachments: [card(bookingCard(b, { view, icsUrl: deps.icsUrl?.(b) }))] },
     });
     const toCounsellor = counsellorKey(b.counsellor.mailbox);
+    const say = bookingTexts.announce;
     switch (e.action) {
-      case 'forespurt': return [msg(toCounsellor, 'counsellor', `Ny forespørsel om trepartssamtale fra ${b.veileder.name}.`)];
+      case 'forespurt': return [msg(toCounsellor, 'counsellor', say.requested(b.veileder.name))];
       case 'bekreftet':
-      case 'forslag-godtatt': return [msg(b.veileder.conversationKey, 'veileder', `Trepartssamtalen ${b.id} er bekreftet.`), msg(toCounsellor, 'counsellor', `Trepartssamtalen ${b.id} er bekreftet og lagt i kalenderen din.`)];
-      case 'avslatt': return [msg(b.veileder.conversationKey, 'veileder', `${b.counsellor.name} kan ikke ta samtalen: ${b.declineReason ?? ''}. Finn nye tider under.`)];
+      case 'forslag-godtatt': return [msg(b.veileder.conversationKey, 'veileder', say.confirmedVeileder(b.id)), msg(toCounsellor, 'counsellor', say.confirmedCounsellor(b.id))];
+      case 'avslatt': return [msg(b.veileder.conversationKey, 'veileder', say.declined(b.counsellor.name, b.declineReason))];
       case 'foreslatt': return b.proposedBy === 'veileder'
-        ? [msg(toCounsellor, 'counsellor', `${b.veileder.name} foreslår å flytte trepartssamtalen ${b.id}.`)]
-        : [msg(b.veileder.conversationKey, 'veileder', `${b.counsellor.name} foreslår et annet tidspunkt.`)];
-      case 'utlopt': return [msg(b.veileder.conversationKey, 'veileder', `${b.counsellor.name} svarte ikke i tide, så tiden er frigitt. Finn nye tider under.`)];
-      case 'avlyst': return [e.actor.id === b.veileder.id ? msg(toCounsellor, 'counsellor', `${b.veileder.name} har avlyst trepartssamtalen ${b.id}.`) : msg(b.veileder.conversationKey, 'veileder', `${b.counsellor.name} har avlyst trepartssamtalen ${b.id}.`)];
-      case 'flyttet': return [msg(b.veileder.conversationKey, 'veileder', `${b.counsellor.name} har flyttet trepartssamtalen ${b.id} i kalenderen sin.`)];
-      case 'paminnelse': return [msg(b.veileder.conversationKey, 'veileder', `Påminnelse: trepartssamtalen ${b.id} er om mindre enn 24 timer.`)];
+        ? [msg(toCounsellor, 'counsellor', say.proposedByVeileder(b.veileder.name, b.id))]
+        : [msg(b.veileder.conversationKey, 'veileder', say.proposedByCounsellor(b.counsellor.name))];
+      case 'utlopt': return [msg(b.veileder.conversationKey, 'veileder', say.expired(b.counsellor.name))];
+      // The veileder is offered new times on the card (bookingRetry) when the counsellor cancelled.
+      case 'avlyst': return [e.actor.id === b.veileder.id ? msg(toCounsellor, 'counsellor', say.cancelledByVeileder(b.veileder.name, b.id)) : msg(b.veileder.conversationKey, 'veileder', say.cancelledByCounsellor(b.counsellor.name, b.id))];
+      case 'flyttet': return [msg(b.veileder.conversationKey, 'veileder', say.moved(b.counsellor.name, b.id))];
+      case 'paminnelse': return [msg(b.veileder.conversationKey, 'veileder', say.reminder(b.id))];
       default: return [];
     }
   };

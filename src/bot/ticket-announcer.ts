@@ -32,6 +32,11 @@ export function makeAnnouncer(deps: AnnouncerDeps) {
       if (t.channel) out.push({ ...base, id: randomUUID(), kind: 'post', conversationKey: t.channel.conversationKey, activity: { type: 'message', text: ticketTexts.reminder(t, Number(e.note ?? 0)) } });
       return out;
     }
+    if (e.action === 'opprettet' && t.requester.cardActivityId) {
+      // The veileder's confirmation card is already shown (it replaced the form): recorded as a
+      // delivered card, so later updates (retention's redacted version) can replace it.
+      out.push({ ...base, id: randomUUID(), kind: 'post', card: 'veileder', conversationKey: t.requester.conversationKey, activity: {}, status: 'sent', deliveredActivityId: t.requester.cardActivityId, deliveredAt: at });
+    }
     if (t.channel?.cardMessageId) {
       // Everyone who sees a channel card is on the team; the edge still checks the roster on every
       // action. refresh lets Teams ask for each member's own view as the ticket changes.
@@ -54,7 +59,7 @@ export function makeAnnouncer(deps: AnnouncerDeps) {
         kind: 'post',
         card: 'veileder',
         conversationKey: t.requester.conversationKey,
-        activity: { type: 'message', text: ticketTexts.proactiveLead(t, e), attachments: [card(veilederTicketCard(t, { now, canReopen }))] },
+        activity: { type: 'message', text: ticketTexts.proactiveLead(t, e, canReopen), attachments: [card(veilederTicketCard(t, { now, canReopen }))] },
       });
     }
     return out;

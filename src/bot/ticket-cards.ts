@@ -12,6 +12,7 @@ import {
   AGE_BANDS, GRUNNSKOLE, NORWEGIAN_LEVELS, SECTIONS, UPPER_SECONDARY,
   type Section, type Situation, type Ticket, type TicketEvent, type TicketState,
 } from '../tickets/model.js';
+import { refill } from '../privacy/card-inputs.js';
 import { loadTemplate } from './cards.js';
 import { nbTickets as m } from './messages-tickets.nb.js';
 
@@ -191,10 +192,13 @@ function conversation(t: Ticket, now: Date): { label: string; text: string }[] {
 
 // ---------------------------------------------------------------- the builders
 
-/** The form a veileder fills in to send a case to the team. */
-export function escalationFormCard(p: { question?: string; section?: Section; office?: string; region?: string; error?: string }): Card {
+/**
+ * The form a veileder fills in to send a case to the team. `values`: what was submitted, put back
+ * into every field it fits (a refused form comes back as it was filled in).
+ */
+export function escalationFormCard(p: { question?: string; section?: Section; office?: string; region?: string; error?: string; values?: Record<string, unknown> }): Card {
   const choices = <K extends string>(values: readonly K[], titles: Record<K, string>) => values.map((value) => ({ value, title: titles[value] }));
-  return renderTicketCard('escalate-form', {
+  const card = renderTicketCard('escalate-form', {
     t: m.form,
     question: (p.question ?? '').slice(0, QUESTION_MAX),
     section: p.section && SECTIONS.includes(p.section) ? p.section : '',
@@ -207,6 +211,7 @@ export function escalationFormCard(p: { question?: string; section?: Section; of
     norwegianLevels: choices(NORWEGIAN_LEVELS, m.situation.norwegianLevel),
     submitData: p.region ? { region: p.region } : {},
   });
+  return p.values ? refill(card, p.values) : card;
 }
 
 /**

@@ -12,6 +12,8 @@ import { fold } from '../faq/text.js';
 import type { EscalationChannel, Store } from '../store/store.js';
 import { AGE_BANDS, GRUNNSKOLE, NORWEGIAN_LEVELS, SECTION_LABELS, SECTIONS, STATE_LABELS, UPPER_SECONDARY, type Section, type Ticket } from '../tickets/model.js';
 import { DomainError, StaleTicketError, type TicketActor, type TicketService } from '../tickets/ticket-service.js';
+import { fieldLabels, findIdentityNumbers, loggableFields, refusalValues, refill } from '../privacy/card-inputs.js';
+import { nb } from './messages.nb.js';
 import type { Roster } from './roster.js';
 import { escalationFormCard, myTicketsCard, ticketCard, veilederTicketCard } from './ticket-cards.js';
 import { ticketTexts } from './ticket-texts.nb.js';
@@ -127,6 +129,9 @@ export class TicketEdge {
   /** Card actions of the ticket flow; undefined when the verb is not a ticket verb. */
   async onAction(ctx: TurnContext, verb: string, data: Record<string, unknown>): Promise<EdgeResult | undefined> {
     if (!verb.startsWith('ticket')) return undefined;
+    // Before anything is stored or sent, and before the data fills a form again.
+    const found = findIdentityNumbers(data);
+    if (found.length) return this.refuseIdentityNumbers(ctx, verb, data, found);
     try {
       switch (verb) {
         case 'ticketForm': {
@@ -175,17 +180,50 @@ export class TicketEdge {
     }
   }
 
+  /**
+   * The one identity-number guard for ticket actions (the form, answers, questions, added
+   * information, follow-ups, …). A refusal shows the same form or card with every field as it
+   * was, except the offending ones (masked or emptied), and names them; nothing is stored or sent.
+   */
+  private async refuseIdentityNumbers(ctx: TurnContext, verb: string, data: Record<string, unknown>, found: string[]): Promise<EdgeResult> {
+    this.d.log.info({ event: 'identity_number_refused', verb, fields: loggableFields(found) });
+    const values = refusalValues(data, found);
+    if (verb === 'ticketCreate' || verb === 'ticketForm') {
+      const office = verb === 'ticketForm' ? (await this.d.store.getVeilederProfile(userHash(actorId(ctx))))?.office : undefined;
+      const region = regionOf(values);
+      const labels = fieldLabels(escalationFormCard({}), found, 'ticketCreate');
+      return { card: escalationFormCard({ office, region, values, error: nb.identityInFields(labels) }) };
+    }
+    const ref = TicketRef.shape.ticketId.safeParse(data.ticketId);
+    const t = ref.success ? await this.d.store.getTicket(ref.data) : undefined;
+    const message = { message: nb.identityInFields([]), status: 400 };
+    if (!t) return message;
+    if (VEILEDER_VERBS.includes(verb)) {
+      if (t.requester.id !== actorId(ctx)) return message;
+      const labels = fieldLabels(this.veilederCard(t), found, verb);
+      return { card: refill(this.veilederCard(t, nb.identityInFields(labels)), values, verb) };
+    }
+    const first = await this.teamView(ctx, t, undefined, true);
+    if (!first.card) return message;
+    const labels = fieldLabels(first.card, found, verb);
+    const r = await this.teamView(ctx, t, nb.identityInFields(labels), true);
+    return r.card ? { card: refill(r.card, values, verb) } : message;
+  }
+
   private async create(ctx: TurnContext, data: Record<string, unknown>): Promise<EdgeResult> {
     const parsed = CreateData.safeParse(data);
     if (!parsed.success) {
       const consentMissing = parsed.error.issues.some((i) => i.path[0] === 'consent');
       const error = consentMissing ? 'Saken kan bare sendes når bruker har samtykket til at den drøftes i utdanningsteamet.' : 'Fyll inn spørsmålet (minst 5 tegn) og velg seksjon.';
       this.d.log.info({ event: 'ticket_form_rejected', consentMissing });
-      return { card: escalationFormCard({ question: typeof data.question === 'string' ? data.question.slice(0, 2000) : undefined, error }) };
+      // Everything filled in stays filled in (section, situation, office, …).
+      return { card: escalationFormCard({ region: regionOf(data), values: data, error }) };
     }
     const p = parsed.data;
     const from = ctx.activity.from;
-    const requester = { id: actorId(ctx), name: from?.name ?? 'Veileder', conversationKey: conversationKey(ctx) };
+    // A Universal Action's answer replaces the form in place: that message (replyToId) is the card to update later.
+    const cardActivityId = ctx.activity.type === 'invoke' && ctx.activity.replyToId ? String(ctx.activity.replyToId).slice(0, 200) : undefined;
+    const requester = { id: actorId(ctx), name: from?.name ?? 'Veileder', conversationKey: conversationKey(ctx), ...(cardActivityId ? { cardActivityId } : {}) };
     // The answer comes back by proactive message: keep this conversation's reference.
     const ref = TurnContext.getConversationReference(ctx.activity);
     const known = await this.d.store.getConversation(requester.conversationKey);
@@ -211,7 +249,7 @@ export class TicketEdge {
       this.d.kick?.();
       return { card: veilederTicketCard(t, { now: this.clock(), canReopen: false, notice: ticketTexts.created(t, Boolean(channel)) }) };
     } catch (err) {
-      if (err instanceof DomainError) return { card: escalationFormCard({ question: p.question, section: p.section, office: p.office, error: err.message }) };
+      if (err instanceof DomainError) return { card: escalationFormCard({ region: p.region, values: data, error: err.message }) };
       throw err;
     }
   }
@@ -409,6 +447,13 @@ export class TicketEdge {
     const filter = [...sections.map((s) => SECTION_LABELS[s].toLowerCase()), ...regions].join(', ');
     await ctx.sendActivity(ticketTexts.channelSet(filter));
   }
+}
+
+const VEILEDER_VERBS = ['ticketWithdraw', 'ticketResolve', 'ticketAddInfo', 'ticketReopen'];
+
+/** The region the form carries in its submit data (not an input), when it is a plain short text. */
+function regionOf(data: Record<string, unknown>): string | undefined {
+  return typeof data.region === 'string' && data.region.length <= 60 ? data.region : undefined;
 }
 
 function actorId(ctx: TurnContext): string {

@@ -18,15 +18,18 @@ const DONE: Partial<Record<TicketEvent['action'], string>> = {
 export const ticketTexts = {
   channelSummary: (t: Ticket) => `Ny sak ${t.id} · ${SECTION_LABELS[t.section]}`,
   veilederReplyInThread: (t: Ticket, e: TicketEvent) => `**${e.actor.name}** (veileder) ${e.action === 'gjenapnet' ? 'trenger mer hjelp' : 'har lagt til'}:\n\n${e.note ?? ''}`,
-  proactiveLead: (t: Ticket, e: TicketEvent) =>
+  proactiveLead: (t: Ticket, e: TicketEvent, canReopen = false) =>
     e.action === 'besvart' ? `Utdanningsteamet har svart på saken din ${t.id}.`
     : e.action === 'spurt' ? `Utdanningsteamet har et spørsmål om saken din ${t.id}.`
+    : e.actor.id === 'veiviser'
+      ? `Saken din ${t.id} er lukket av Veiviser, fordi ingen har reagert på svaret på en stund. ${canReopen ? 'Trenger du mer hjelp, kan du åpne den igjen fra kortet.' : 'Trenger du mer hjelp, kan du sende en ny sak.'}`
     : `Saken din ${t.id} er lukket av utdanningsteamet.`,
   /** What a stale action is told: who changed the ticket, and when. */
   staleNotice: (t: Ticket, now: Date) => {
     const last = t.history[t.history.length - 1];
     const what = last ? DONE[last.action] ?? 'endret' : 'endret';
-    return `Saken ble ${what} av ${last?.actor.name ?? 'noen'} ${last ? ago(last.at, now) : ''}. Kortet viser nå saken slik den er.`.replace(/ {2,}/g, ' ');
+    const who = (last?.actor.name ?? 'noen').trim().replace(/\.+$/, '');
+    return `${[`Saken ble ${what} av ${who}`, last ? ago(last.at, now) : ''].filter(Boolean).join(' ')}. Kortet viser nå saken slik den er.`;
   },
   created: (t: Ticket, channelKnown: boolean) =>
     channelKnown

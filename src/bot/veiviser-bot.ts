@@ -95,9 +95,29 @@ export class VeiviserBot extends TeamsActivityHandler {
     const type = ctx.activity.conversation?.conversationType ?? 'personal';
     if (type === 'personal') await ctx.sendActivity({ attachments: [this.welcomeCard(nb.welcome.title)] });
     else {
-      if (type === 'channel') await this.o.tickets?.onTeamInstalled(ctx);
+      const defaultChannelSet = type === 'channel' && (await this.teamInstalled(ctx, key));
       await ctx.sendActivity(nb.teamIntro);
+      // The team is told that General now receives tickets — only when Veiviser just made it the default.
+      if (defaultChannelSet) await ctx.sendActivity(nb.generalChannelNotice);
     }
+  }
+
+  /**
+   * The bot was added to a team: the ticket flow makes General the default escalation channel if
+   * none is chosen yet. True when it did so just now (a new channel of this team), not when a
+   * channel was already chosen. Keeps the greeting's mark, which storing General's reference (the
+   * same conversation in Teams) would otherwise drop, so a re-sent "bot added" greets no one twice.
+   */
+  private async teamInstalled(ctx: TurnContext, welcomeKey: string): Promise<boolean> {
+    if (!this.o.tickets) return false;
+    const teamId = (ctx.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
+    const before = await this.o.store.listEscalationChannels();
+    await this.o.tickets.onTeamInstalled(ctx);
+    const stored = await this.o.store.getConversation(welcomeKey);
+    if (stored && !stored.welcomedAt) await this.o.store.saveConversation({ ...stored, welcomedAt: new Date().toISOString() });
+    if (!teamId) return false;
+    const known = new Set(before.map((c) => c.conversationKey));
+    return (await this.o.store.listEscalationChannels()).some((c) => c.teamId === teamId && !known.has(c.conversationKey));
   }
 
   private welcomeCard(title: string) {

@@ -1,9 +1,11 @@
 /**
  * Guard against Norwegian national identity numbers (fødselsnummer) and D-numbers in free
- * text. Eleven digits, optionally with a space, dot or hyphen after the six date digits, count
- * only when both mod-11 check digits are valid and the date part is a possible date (D-number:
- * day + 40; H-number and synthetic test numbers: month + 40 / + 80). Eleven digits that fail
- * the check (a phone number with country code, an order number) pass through untouched.
+ * text. Eleven digits count only when both mod-11 check digits are valid and the date part is a
+ * possible date (D-number: day + 40; H-number and synthetic test numbers: month + 40 / + 80).
+ * The forms people write are all found: `01019012345`, a space, dot or hyphen after the six date
+ * digits (`010190 12345`), the date written with separators (`01.01.90 12345`, `01 01 90-12345`),
+ * and the individual number split from the check digits (`010190 123 45`). Eleven digits that
+ * fail the check (a phone number with country code, an order number) pass through untouched.
  * Numbers issued from 2032 may use a relaxed first check digit; update `isIdentityNumber` then.
  */
 
@@ -32,18 +34,43 @@ export function isIdentityNumber(eleven: string): boolean {
   return day >= 1 && day <= 31 && month >= 1 && month <= 12;
 }
 
-// Six date digits, an optional single separator, five digits; not inside a longer digit run.
-const CANDIDATE = /(?<!\d)(\d{6})[ .-]?(\d{5})(?!\d)/g;
+// DD MM YY (one separator, the same twice, or none), an optional separator, NNN, an optional
+// separator, NN; not inside a longer digit run. A lookahead, so that candidates may overlap and a
+// valid number right after an invalid one is still seen.
+const CANDIDATE = /(?<!\d)(?=((\d{2})([ .-]?)(\d{2})\3(\d{2})[ .-]?(\d{3})[ .-]?(\d{2}))(?!\d))/g;
+
+/** Where valid identity numbers are in the text: [start, end) spans, in order, merged where they overlap. */
+function identitySpans(text: string): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const m of text.matchAll(CANDIDATE)) {
+    if (!isIdentityNumber(m[2] + m[4] + m[5] + m[6] + m[7])) continue;
+    const start = m.index ?? 0;
+    const end = start + m[1].length;
+    const last = spans[spans.length - 1];
+    if (last && start < last[1]) last[1] = Math.max(last[1], end);
+    else spans.push([start, end]);
+  }
+  return spans;
+}
 
 /** True when the text contains a valid identity number in any of the accepted forms. */
 export function containsIdentityNumber(text: string): boolean {
-  for (const m of text.matchAll(CANDIDATE)) if (isIdentityNumber(m[1] + m[2])) return true;
+  for (const m of text.matchAll(CANDIDATE)) if (isIdentityNumber(m[2] + m[4] + m[5] + m[6] + m[7])) return true;
   return false;
 }
 
-/** Replaces every valid identity number with a placeholder (used before anything is kept). */
-export function maskIdentityNumbers(text: string, placeholder = '[fødselsnummer fjernet]'): string {
-  return text.replace(CANDIDATE, (all, a: string, b: string) => (isIdentityNumber(a + b) ? placeholder : all));
+/** What a masked identity number is replaced with. */
+export const IDENTITY_PLACEHOLDER = '[fødselsnummer fjernet]';
+
+/** Replaces every valid identity number with a placeholder (used before anything is kept or shown again). */
+export function maskIdentityNumbers(text: string, placeholder = IDENTITY_PLACEHOLDER): string {
+  let out = '';
+  let at = 0;
+  for (const [start, end] of identitySpans(text)) {
+    out += text.slice(at, start) + placeholder;
+    at = end;
+  }
+  return out + text.slice(at);
 }
 
 /** Masks what must never be kept from free text: identity numbers, e-mail addresses, long digit runs. */

@@ -64,7 +64,12 @@ export interface Ticket {
   office?: string;
   /** When the veileder confirmed the bruker's consent to have the case discussed. */
   consentAt: string;
-  requester: Actor & { conversationKey: string };
+  /**
+   * The veileder. cardActivityId: the Teams message that shows the veileder's confirmation card
+   * (the form the card replaced, known when the form came as a Universal Action), so that card can
+   * be brought up to date later — to the redacted version when retention runs.
+   */
+  requester: Actor & { conversationKey: string; cardActivityId?: string };
   owner?: Actor & { since: string };
   answer?: { text: string; by: Actor; at: string };
   /** The team's open question to the veileder (state "venter"). */

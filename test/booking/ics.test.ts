@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { bookingIcs, icsSignature, verifyIcsSignature } from '../../src/booking/ics.js';
 import type { Booking } from '../../src/booking/model.js';
+import { DEMO_JOIN_URL_PREFIX } from '../../src/calendar/embedded-calendar.js';
 
 const b = {
   id: 'TS-2026-0007', state: 'bekreftet', start: '2026-03-30T06:00:00.000Z', end: '2026-03-30T06:45:00.000Z', format: 'inPerson',
@@ -25,5 +26,17 @@ describe('.ics file for a bruker without Teams', () => {
     assert.equal(verifyIcsSignature('hemmelig', 'TS-2026-0008', sig), false);
     assert.equal(verifyIcsSignature('annen', 'TS-2026-0007', sig), false);
     assert.equal(verifyIcsSignature('hemmelig', 'TS-2026-0007', 'x'), false);
+  });
+
+  it('a Teams talk carries the real join link, and never the embedded calendar\'s demo link', () => {
+    const real = { ...b, format: 'teams', event: { id: 'e', joinUrl: 'https://teams.microsoft.com/l/meetup-join/abc' } } as unknown as Booking;
+    const realIcs = bookingIcs(real, new Date('2026-03-20T10:00:00Z')).replace(/\r\n /g, '');
+    assert.match(realIcs, /URL:https:\/\/teams\.microsoft\.com\/l\/meetup-join\/abc/);
+    assert.match(realIcs, /LOCATION:https:\/\/teams\.microsoft\.com/);
+    const demo = { ...b, format: 'teams', event: { id: 'e', joinUrl: `${DEMO_JOIN_URL_PREFIX}xyz` } } as unknown as Booking;
+    const demoIcs = bookingIcs(demo, new Date('2026-03-20T10:00:00Z')).replace(/\r\n /g, '');
+    assert.ok(!demoIcs.includes(DEMO_JOIN_URL_PREFIX));
+    assert.ok(!/^URL:/m.test(demoIcs));
+    assert.match(demoIcs, /LOCATION:Teams/);
   });
 });

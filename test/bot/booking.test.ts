@@ -2,12 +2,26 @@ import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
 import { isPublicHoliday } from '../../src/tickets/working-time.js';
 import { cardOf, startHarness, teamsActivity, type Harness, type Sent } from '../helpers/harness.js';
+import { validIdentityNumber } from '../helpers/identity.js';
 
 const json = (x: unknown): string => JSON.stringify(x);
 const kari = { id: '29:user-kari', name: 'Kari Veileder', aadObjectId: 'aad-kari' };
 const per = { id: '29:user-per', name: 'Per Veileder', aadObjectId: 'aad-per' };
 const ingrid = { id: '29:user-ingrid', name: 'Ingrid Solheim', aadObjectId: 'aad-ingrid' };
 type Action = { type: string; verb?: string; title?: string; data?: Record<string, unknown> };
+/** Every input of a card with its value. */
+function inputsOf(card: unknown): { id: string; value: unknown }[] {
+  const out: { id: string; value: unknown }[] = [];
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (!n || typeof n !== 'object') return;
+    const o = n as Record<string, unknown>;
+    if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string') out.push({ id: o.id, value: o.value });
+    Object.values(o).forEach(walk);
+  };
+  walk(card);
+  return out;
+}
 
 describe('booking a three-way talk over HTTP (embedded calendar, demo counsellors)', function () {
   this.timeout(60_000);
@@ -69,7 +83,9 @@ describe('booking a three-way talk over HTTP (embedded calendar, demo counsellor
     assert.ok(event);
     assert.deepEqual(event.attendees.map((a) => a.email), ['kari.veileder@nav.example.no'], 'the veileder is invited by e-mail');
     const toKari = await waitFor((s) => s.conversationId === `a:personal-${kari.id}` && json(s.activity).includes('er bekreftet'), from);
-    assert.match(json(toKari.activity), /meetup-join/);
+    // The embedded calendar makes no real Teams meeting: no join button that pretends, and it says so.
+    assert.doesNotMatch(json(toKari.activity), /meetup-join|Bli med i Teams-møtet/);
+    assert.match(json(toKari.activity), /Teams-møtet er bare en demo/);
     // An .ics file for a bruker without Teams, behind a signed link.
     const ics = /"url":"([^"]+\.ics\?sig=[^"]+)"/.exec(json(toKari.activity))?.[1];
     assert.ok(ics, 'the confirmation offers an .ics file');
@@ -104,15 +120,45 @@ describe('booking a three-way talk over HTTP (embedded calendar, demo counsellor
     await h.post(teamsActivity(h, { ...personal(counsellor), text: `jeg er rådgiver ${held.counsellor.name}` }));
     await waitFor((s) => s.conversationId === `a:personal-${counsellor.id}` && String(s.activity.text).includes('registrert'), f0);
     const from = h.sent.length;
-    const d = await invoke(counsellor, 'bookingDecline', { bookingId: held.id, version: held.version, reason: 'Jeg er på kurs.' });
+    const d = await invoke(counsellor, 'bookingDecline', { bookingId: held.id, version: held.version, reason: 'Jeg er på kurs den dagen.' });
     assert.match(json(value(d).value), /Avslått/);
     const told = await waitFor((s) => s.conversationId === `a:personal-${held.veileder.id.replace('aad-', '29:user-')}` && json(s.activity).includes('kan ikke ta samtalen'), from);
     assert.match(json(told.activity), /bookingRetry/);
+    assert.equal(String(told.activity.text), `${held.counsellor.name} kan ikke ta samtalen: Jeg er på kurs den dagen. Finn nye tider under.`, 'one full stop between the reason and what follows');
   });
 
   it('refuses an identity number or a full name as the bruker alias', async () => {
     const r = await invoke(kari, 'bookingFind', { ...draft, brukerAlias: 'Anne Marie Berg' });
     assert.match(json(value(r).value), /initialer/);
+    const fnr = validIdentityNumber('020385');
+    const at = h.sent.length;
+    const refused = await invoke(kari, 'bookingFind', { ...draft, brukerAlias: fnr });
+    const card = json(value(refused).value);
+    assert.doesNotMatch(card, /bookingRequest/, 'refused at once, not carried in the slot buttons');
+    assert.ok(!card.includes(fnr), 'the number is not shown again');
+    assert.match(card, /«Brukerens initialer eller kallenavn» ser ut til å inneholde et fødselsnummer/);
+    assert.equal(h.sent.length, at);
+  });
+
+  it('refuses an identity number in the interpreter field, keeps the other fields, and stores and sends nothing', async () => {
+    const fnr = validIdentityNumber('020385');
+    const before = json(await h.app.store.listBookings());
+    const at = h.sent.length;
+    const r = await invoke(kari, 'bookingFind', { ...draft, brukerAlias: 'GH', interpreterLanguage: `arabisk, ${fnr.slice(0, 6)} ${fnr.slice(6)}`, timeOfDay: 'morning', veilederJoins: 'false', brukerEmail: 'gh@example.no' });
+    const card = value(r).value;
+    const s = json(card);
+    assert.ok(!s.includes(fnr) && !s.includes(fnr.slice(6)), 'no part of the number on the card');
+    assert.doesNotMatch(s, /bookingRequest/);
+    assert.match(s, /«Tolk \(språk\), hvis det trengs» ser ut til å inneholde et fødselsnummer eller D-nummer, så ingenting er lagret eller sendt/);
+    const inputs = Object.fromEntries(inputsOf(card).map((i) => [i.id, i.value]));
+    assert.deepEqual(
+      { brukerAlias: inputs.brukerAlias, region: inputs.region, format: inputs.format, topic: inputs.topic, duration: String(inputs.duration), timeOfDay: inputs.timeOfDay, veilederJoins: inputs.veilederJoins, brukerEmail: inputs.brukerEmail },
+      { brukerAlias: 'GH', region: 'Nordfjord', format: 'teams', topic: 'karriereveiledning', duration: '45', timeOfDay: 'morning', veilederJoins: 'false', brukerEmail: 'gh@example.no' },
+    );
+    assert.equal(inputs.interpreterLanguage, 'arabisk, [fødselsnummer fjernet]');
+    assert.equal(json(await h.app.store.listBookings()), before);
+    await new Promise((res) => setTimeout(res, 200));
+    assert.equal(h.sent.length, at);
   });
 
   it('sends the veileder a reminder 24 hours before a confirmed talk, once', async () => {
@@ -170,6 +216,22 @@ describe('booking a three-way talk over HTTP (embedded calendar, demo counsellor
     const ev = await h.app.store.getCalendarEvent(b.counsellor.mailbox, b.event!.id);
     assert.equal(ev?.isCancelled, true);
     await waitFor((x) => x.conversationId !== `a:personal-${kari.id}` && json(x.activity).includes('har avlyst'), from);
+  });
+
+  it('a counsellor cancelling a pending request tells the veileder, who can find new times', async () => {
+    const { action, counsellor } = await freshSlot();
+    await invoke(kari, 'bookingRequest', action.data!);
+    const b = (await h.app.store.listBookings()).at(-1)!;
+    assert.equal(b.state, 'holdt');
+    const from = h.sent.length;
+    const c = await invoke(counsellor, 'bookingCancel', { bookingId: b.id, version: b.version, comment: 'Jeg er syk.' });
+    assert.match(json(value(c).value), /Avlyst/);
+    const told = await waitFor((x) => x.conversationId === `a:personal-${kari.id}` && json(x.activity).includes('har avlyst'), from);
+    assert.equal(String(told.activity.text), `${counsellor.name} har avlyst trepartssamtalen ${b.id}. Finn nye tider under.`);
+    assert.match(json(told.activity), /"verb":"bookingRetry"/);
+    assert.match(json(told.activity), /Finn nye tider/);
+    const retry = await invoke(kari, 'bookingRetry', { bookingId: b.id });
+    assert.ok(((value(retry).value as { actions: Action[] }).actions).some((a) => a.verb === 'bookingRequest'), 'fresh suggestions');
   });
 
   it('a hold nobody answers expires; the veileder is told and can find new times', async () => {

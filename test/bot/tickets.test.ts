@@ -3,6 +3,19 @@ import { cardOf, CHANNEL_ID, fromChannel, MENTION, startHarness, teamsActivity, 
 import { validIdentityNumber } from '../helpers/identity.js';
 
 const json = (x: unknown): string => JSON.stringify(x);
+/** The values of the card's inputs with these ids (as strings). */
+function inputValues(card: unknown, ids: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (!n || typeof n !== 'object') return;
+    const o = n as Record<string, unknown>;
+    if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string' && ids.includes(o.id) && o.value !== undefined) out[o.id] = String(o.value);
+    Object.entries(o).forEach(([k, v]) => k !== 'fallback' && walk(v));
+  };
+  walk(card);
+  return out;
+}
 const CHANNEL = CHANNEL_ID;
 const kari = { id: '29:user-kari', name: 'Kari Veileder', aadObjectId: 'aad-kari' };
 const ola = { id: '29:user-ola', name: 'Ola Rådgiver', aadObjectId: 'aad-ola' };
@@ -47,17 +60,26 @@ describe('tickets over HTTP: escalation to the education team channel and back',
     const card = json(cardOf(form));
     assert.match(card, /Kan bruker \(34\) ta fagbrev på jobb uten læreplass\?/);
     assert.match(card, /samtykket/);
-    const r = await invoke(kari, 'ticketCreate', { question: 'Kan bruker ta fagbrev på jobb?', section: 'fagopplaering', consent: 'false' });
+    const filled = { question: 'Kan bruker ta fagbrev på jobb?', section: 'fagopplaering', ageBand: '25+', grunnskole: 'utlandet', upperSecondary: 'delvis', norwegianLevel: 'B1', navMeasure: 'opplæringstiltak', deadline: '2027-01-15', office: 'NAV Fjordvik' };
+    const r = await invoke(kari, 'ticketCreate', { ...filled, consent: 'false' });
     assert.match(json(body(r).value), /samtykket/);
     assert.equal((await h.app.store.listTickets()).length, 0);
+    // Everything already filled in is still filled in; only the consent is left to give.
+    assert.deepEqual(inputValues(body(r).value, Object.keys(filled)), filled);
+    assert.equal(inputValues(body(r).value, ['consent']).consent, 'false');
   });
 
   it('refuses an identity number in the form and keeps nothing of it', async () => {
     const fnr = validIdentityNumber('011080');
-    const r = await invoke(kari, 'ticketCreate', { question: `Bruker ${fnr} vil ta fagbrev`, section: 'fagopplaering', consent: 'true' });
-    assert.match(json(body(r).value), /fødselsnummer/);
+    const rest = { section: 'fagopplaering', ageBand: '19-24', grunnskole: 'ja', upperSecondary: 'ingen', norwegianLevel: 'A2', navMeasure: 'opplæringstiltak', office: 'NAV Fjordvik', consent: 'true' };
+    const r = await invoke(kari, 'ticketCreate', { question: `Bruker ${fnr} vil ta fagbrev`, ...rest });
+    const card = json(body(r).value);
+    assert.match(card, /«Spørsmålet» ser ut til å inneholde et fødselsnummer eller D-nummer/);
+    assert.ok(!card.includes(fnr), 'the number is not shown again (Teams keeps the card in the chat)');
     assert.equal((await h.app.store.listTickets()).length, 0);
     assert.ok(!h.logs.join('').includes(fnr));
+    // The question comes back masked; age band, school levels and the rest as they were.
+    assert.deepEqual(inputValues(body(r).value, ['question', ...Object.keys(rest)]), { question: 'Bruker [fødselsnummer fjernet] vil ta fagbrev', ...rest });
   });
 
   it('creates a ticket, posts its card in the routed channel, and confirms to the veileder', async () => {

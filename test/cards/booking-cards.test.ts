@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { bookingCard, bookingFormCard, slotsCard, type BookingDraft } from '../../src/bot/booking-cards.js';
+import { bookingCard, bookingFormCard, bookingTexts, sentence, slotsCard, type BookingDraft } from '../../src/bot/booking-cards.js';
+import { demoJoinUrl } from '../../src/calendar/embedded-calendar.js';
 import { BOOKING_STATES, type Booking } from '../../src/booking/model.js';
 import { validateCard } from '../helpers/adaptive-cards.js';
 
@@ -47,5 +48,48 @@ describe('Booking cards', () => {
     const confirmed = bookingCard(booking({ state: 'bekreftet', event: { id: 'e1' } }), { view: 'veileder', icsUrl: 'https://veiviser.example.no/ics/TS-2026-0001.ics?sig=x' });
     assertValid(confirmed, 'confirmed with .ics');
     assert.match(JSON.stringify(confirmed), /\.ics\?sig=x/);
+  });
+
+  it('a demo meeting (embedded calendar) has no join button, and the card says plainly that it is a demo', () => {
+    const demo = bookingCard(booking({ state: 'bekreftet', event: { id: 'e1', joinUrl: demoJoinUrl('e1') } }), { view: 'veileder' });
+    assertValid(demo, 'demo meeting');
+    const s = JSON.stringify(demo);
+    assert.doesNotMatch(s, /Bli med i Teams-møtet|veiviser-demo/);
+    assert.match(s, /Teams-møtet er bare en demo/);
+    const real = JSON.stringify(bookingCard(booking({ state: 'bekreftet', event: { id: 'e1', joinUrl: 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_x%40thread.v2/0' } }), { view: 'veileder' }));
+    assert.match(real, /"title":"Bli med i Teams-møtet","url":"https:\/\/teams.microsoft.com\/l\/meetup-join\/19/);
+    assert.doesNotMatch(real, /bare en demo/);
+  });
+
+  it('the veileder may find new times after the counsellor cancelled, not after cancelling herself', () => {
+    const at = '2026-11-20T10:00:00.000Z';
+    const byCounsellor = booking({ state: 'avlyst', history: [{ at, actor: { id: 'aad-kari', name: 'Kari Veileder' }, action: 'forespurt' }, { at, actor: { id: 'aad-ingrid', name: 'Ingrid Solheim' }, action: 'avlyst', note: 'Syk' }] });
+    assert.deepEqual(verbs(bookingCard(byCounsellor, { view: 'veileder' })), ['bookingRetry']);
+    assert.deepEqual(verbs(bookingCard(byCounsellor, { view: 'counsellor' })), []);
+    const byVeileder = booking({ state: 'avlyst', history: [{ at, actor: { id: 'aad-kari', name: 'Kari Veileder' }, action: 'avlyst' }] });
+    assert.deepEqual(verbs(bookingCard(byVeileder, { view: 'veileder' })), []);
+  });
+
+  it('joins texts with one full stop', () => {
+    const say = bookingTexts.announce;
+    assert.equal(say.declined('Ingrid Solheim', 'Jeg er på kurs den dagen.'), 'Ingrid Solheim kan ikke ta samtalen: Jeg er på kurs den dagen. Finn nye tider under.');
+    assert.equal(say.declined('Ingrid Solheim', 'Kurs'), 'Ingrid Solheim kan ikke ta samtalen: Kurs. Finn nye tider under.');
+    assert.equal(say.declined('Ingrid Solheim', 'Er det mulig en annen dag?'), 'Ingrid Solheim kan ikke ta samtalen: Er det mulig en annen dag? Finn nye tider under.');
+    assert.equal(say.declined('Ingrid Solheim', ''), 'Ingrid Solheim kan ikke ta samtalen. Finn nye tider under.');
+    assert.equal(sentence('Du er nå registrert som Ingrid S.'), 'Du er nå registrert som Ingrid S.');
+    assert.equal(sentence('kurs, '), 'kurs.');
+  });
+
+  it('the form comes back with what was submitted, where it fits', () => {
+    const card = bookingFormCard({ regions: ['Midtdalen', 'Nordfjord'], values: { brukerAlias: 'CD', region: 'Nordfjord', format: 'phone', topic: 'karriereveiledning', duration: '60', interpreterLanguage: 'tigrinja', timeOfDay: 'afternoon', veilederJoins: 'false', brukerEmail: 'cd@example.no' } });
+    assertValid(card, 'refilled form');
+    const values: Record<string, string> = {};
+    JSON.stringify(card, (_k, v: { type?: string; id?: string; value?: unknown }) => {
+      if (v && typeof v.type === 'string' && v.type.startsWith('Input.') && v.id) values[v.id] = String(v.value);
+      return v;
+    });
+    assert.deepEqual(values, { brukerAlias: 'CD', region: 'Nordfjord', format: 'phone', topic: 'karriereveiledning', duration: '60', interpreterLanguage: 'tigrinja', timeOfDay: 'afternoon', veilederJoins: 'false', brukerEmail: 'cd@example.no' });
+    const forged = JSON.stringify(bookingFormCard({ regions: ['Nordfjord'], values: { region: 'Atlantis', format: '<b>', duration: '9999' } }));
+    assert.doesNotMatch(forged, /Atlantis|<b>|9999/, 'values the form does not offer are not put in');
   });
 });

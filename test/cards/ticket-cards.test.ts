@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   changeNotice, escalationFormCard, myTicketsCard, ticketCard, veilederTicketCard, type Member,
 } from '../../src/bot/ticket-cards.js';
+import { ticketTexts } from '../../src/bot/ticket-texts.nb.js';
 import { AC, validateCard } from '../helpers/adaptive-cards.js';
 import { STATES, type Ticket, type TicketEvent, type TicketState } from '../../src/tickets/model.js';
 
@@ -209,6 +210,17 @@ describe('Ticket cards', () => {
       checkbox.checked = true;
       assert.equal(toggle.value, 'true');
       assert.equal(toggle.validateValue(), true);
+    });
+
+    it('comes back with every field as submitted (a refused form keeps what was filled in), where it fits', () => {
+      const filled = { question: QUESTION, section: 'eksamen', ageBand: '19-24', grunnskole: 'utlandet', upperSecondary: 'fullfort-omvalg', norwegianLevel: 'B1', navMeasure: 'opplæringstiltak', deadline: '2027-03-01', office: 'NAV Lillestrøm', consent: 'true' };
+      const card = escalationFormCard({ values: filled, error: 'Saken kan bare sendes når bruker har samtykket.' });
+      assertValid(card, 'refilled form');
+      for (const [id, v] of Object.entries(filled)) assert.equal(input(card, id)!.value, v, id);
+      const forged = escalationFormCard({ values: { section: 'hemmelig', ageBand: '<script>', deadline: 'i morgen', consent: 'ja' } });
+      assert.equal(input(forged, 'section')!.value, '');
+      for (const id of ['ageBand', 'deadline']) assert.equal(input(forged, id)!.value, undefined, id);
+      assert.equal(input(forged, 'consent')!.value, 'false');
     });
 
     it('shows the error line only when given, in red', () => {
@@ -531,5 +543,15 @@ describe('Ticket cards', () => {
     const t = ticketIn('tatt', { history: [...ticketIn('ny').history, ev('2026-11-21T09:02:00Z', kari, 'tatt')] });
     assert.equal(changeNotice(t, NOW), 'Saken ble tatt av Kari Nordmann for 2 min siden.');
     assert.equal(changeNotice(t, new Date('2026-11-21T09:02:20Z')), 'Saken ble tatt av Kari Nordmann nå nettopp.');
+  });
+
+  it('the veileder is told who closed the ticket: the team, or Veiviser after no reaction (and what to do then)', () => {
+    const t = ticketIn('lukket');
+    const byTeam: TicketEvent = { ...ev('2026-11-21T09:02:00Z', kari, 'lukket') };
+    const bySystem: TicketEvent = { ...byTeam, actor: { id: 'veiviser', name: 'Veiviser' } };
+    assert.equal(ticketTexts.proactiveLead(t, byTeam), `Saken din ${t.id} er lukket av utdanningsteamet.`);
+    assert.match(ticketTexts.proactiveLead(t, bySystem, true), /er lukket av Veiviser, fordi ingen har reagert på svaret.*åpne den igjen fra kortet\.$/);
+    assert.match(ticketTexts.proactiveLead(t, bySystem, false), /sende en ny sak\.$/);
+    assert.ok(!ticketTexts.proactiveLead(t, bySystem, true).includes('utdanningsteamet'));
   });
 });

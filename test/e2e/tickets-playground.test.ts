@@ -204,7 +204,12 @@ describe('e2e: ticket flow in the Microsoft 365 Agents Playground (Teams mock) +
     assert.deepEqual(outbox.filter((m) => m.status !== 'sent').map((m) => `${m.kind} ${m.conversationKey}: ${m.status} ${m.lastError ?? ''}`), []);
     const toChannel = outbox.filter((m) => m.conversationKey === channel.conversationKey);
     assert.deepEqual(toChannel.map((m) => m.kind).sort(), ['post', 'update', 'update', 'update']);
-    assert.deepEqual(outbox.filter((m) => m.conversationKey === done.requester.conversationKey).map((m) => m.kind), ['post']);
+    // To the veileder: the confirmation card that replaced the form (recorded as already shown, so
+    // later updates can reach it), and the answer posted.
+    const toVeileder = outbox.filter((m) => m.conversationKey === done.requester.conversationKey);
+    assert.deepEqual(toVeileder.map((m) => [m.kind, m.card, m.attempts > 0]), [['post', 'veileder', false], ['post', 'veileder', true]]);
+    assert.equal(toVeileder[0].deliveredActivityId, done.requester.cardActivityId);
+    assert.ok(done.requester.cardActivityId, 'the playground sends the form\'s message id with the action');
 
     // The channel card itself (one card, updated in place) now says Lukket.
     await openChannel();

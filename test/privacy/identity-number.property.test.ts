@@ -26,6 +26,16 @@ describe('identity-number guard (property-based)', () => {
     }), { numRuns: 500 });
   });
 
+  it('finds and masks every valid number in every written form (date grouped, check digits apart)', () => {
+    fc.assert(fc.property(validNumber, surrounding, surrounding, separator, separator, separator, fc.boolean(), (n, before, after, dateSep, sep1, sep2, splitCheck) => {
+      const written = `${n.slice(0, 2)}${dateSep}${n.slice(2, 4)}${dateSep}${n.slice(4, 6)}${sep1}${n.slice(6, 9)}${splitCheck ? sep2 : ''}${n.slice(9)}`;
+      const text = `${before} ${written} ${after}`;
+      assert.ok(containsIdentityNumber(text), text);
+      const masked = maskIdentityNumbers(text);
+      assert.ok(!masked.includes(written) && !containsIdentityNumber(masked), masked);
+    }), { numRuns: 500 });
+  });
+
   it('masks it so that not one of its digits in a row is left, in what is stored', () => {
     fc.assert(fc.property(validNumber, surrounding, surrounding, (n, before, after) => {
       const text = `${before} ${n} ${after}`;

@@ -17,6 +17,17 @@ describe('privacy guard: national identity numbers', () => {
     assert.equal(containsIdentityNumber(`dnr:${dnr}.`), true);
   });
 
+  it('finds and masks the number written with the date grouped or the check digits apart', () => {
+    const [dd, mm, yy, ind, k] = [fnr.slice(0, 2), fnr.slice(2, 4), fnr.slice(4, 6), fnr.slice(6, 9), fnr.slice(9)];
+    for (const form of [`${dd}.${mm}.${yy} ${ind}${k}`, `${dd} ${mm} ${yy} ${ind} ${k}`, `${dd}-${mm}-${yy}-${ind}${k}`, `${dd}${mm}${yy} ${ind} ${k}`, `${dd}${mm}${yy}.${ind}.${k}`]) {
+      assert.equal(containsIdentityNumber(`fnr ${form}, spør om fagbrev`), true, form);
+      assert.equal(maskIdentityNumbers(`fnr ${form}, spør om fagbrev`), 'fnr [fødselsnummer fjernet], spør om fagbrev', form);
+    }
+    assert.equal(containsIdentityNumber(`${dd}.${mm} ${yy}-${ind}${k}`), false, 'the date\'s two separators must be the same');
+    // A valid number right after an invalid candidate that overlaps it is still found.
+    assert.equal(maskIdentityNumbers(`12 ${fnr}`), '12 [fødselsnummer fjernet]');
+  });
+
   it('lets eleven digits that fail the check digits pass (phone with country code, order numbers)', () => {
     const wrongCheck = fnr.slice(0, 10) + String((Number(fnr[10]) + 1) % 10);
     assert.equal(containsIdentityNumber(`ring ${wrongCheck}`), false);

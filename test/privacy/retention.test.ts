@@ -45,8 +45,8 @@ for (const kind of ['lowdb', 'PostgreSQL'] as const) {
     after(async () => h?.close());
 
     const personal = { conversation: { id: 'a:personal-kari', conversationType: 'personal', tenantId: 'tenant-fjordvik' } };
-    const invoke = (from: typeof kari, verb: string, data: Record<string, unknown>) =>
-      h.post(teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', from, ...(from === kari ? personal : {}), value: { action: { type: 'Action.Execute', verb, data } } }));
+    const invoke = (from: typeof kari, verb: string, data: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      h.post(teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', from, ...(from === kari ? personal : {}), ...extra, value: { action: { type: 'Action.Execute', verb, data } } }));
     const ticket = async () => (await h.app.store.listTickets())[0];
     const drained = async () => {
       for (let i = 0; i < 200; i++) {
@@ -61,7 +61,7 @@ for (const kind of ['lowdb', 'PostgreSQL'] as const) {
       // The veileder asks in chat first; Veiviser cannot answer, so the question's text is kept (for a while).
       await h.post(teamsActivity(h, { from: kari, ...personal, text: `${MARK.chat} ${MARK.chat} vrompel?` }));
       assert.ok((await h.app.store.listQuestions()).some((q) => q.text?.includes(MARK.chat)), 'precondition: the unanswered question is in the log');
-      await invoke(kari, 'ticketCreate', { question: `Bruker vil ta fagbrev ${MARK.question}`, section: 'fagopplaering', navMeasure: MARK.navMeasure, office: 'NAV Fjordvik', consent: 'true' });
+      await invoke(kari, 'ticketCreate', { question: `Bruker vil ta fagbrev ${MARK.question}`, section: 'fagopplaering', navMeasure: MARK.navMeasure, office: 'NAV Fjordvik', consent: 'true' }, { replyToId: 'form-message-kari' });
       let t = await ticket();
       await invoke(ola, 'ticketTake', { ticketId: t.id, version: t.version });
       t = await ticket();
@@ -97,7 +97,8 @@ for (const kind of ['lowdb', 'PostgreSQL'] as const) {
       // The cards already in Teams were replaced by the redacted version: the channel card and the veileder's cards.
       const updates = h.sent.slice(sentBefore).filter((s) => s.method === 'PUT');
       assert.ok(updates.some((s) => s.conversationId !== 'a:personal-kari'), 'the channel card is updated');
-      assert.ok(updates.some((s) => s.conversationId === 'a:personal-kari'), 'the veileder\'s card is updated');
+      assert.ok(updates.some((s) => s.conversationId === 'a:personal-kari' && s.activityId !== 'form-message-kari'), 'the veileder\'s answer card is updated');
+      assert.ok(updates.some((s) => s.conversationId === 'a:personal-kari' && s.activityId === 'form-message-kari'), 'the confirmation card that replaced the form is updated too');
       for (const u of updates) for (const mark of Object.values(MARK)) assert.ok(!JSON.stringify(u.activity).includes(mark));
       assert.ok(updates.every((u) => /slettet/.test(JSON.stringify(u.activity))), 'the cards say the text was deleted');
       // Delivered messages older than OUTBOX_KEEP_DAYS are pruned once no later change needs them.
