@@ -44,6 +44,19 @@ export interface ReportInput {
   now: Date;
 }
 
+/** Who the report is for: what it may hold beyond suppressed counts. */
+export interface ReportAudience {
+  /**
+   * Example questions in «Ubesvarte spørsmål per tema»: only for those who edit content (team,
+   * admin), never for leaders or veiledere, and only for topics with at least five unanswered
+   * questions (free text next to a "<5" could single out a bruker). Default: none.
+   */
+  examples?: boolean;
+}
+
+/** A topic's examples are shown only from this many unanswered questions on (as counts under five are suppressed). */
+export const EXAMPLES_MIN_COUNT = 5;
+
 /** A share in percent, shown only when both counts are at least five (otherwise it could reveal a small count). */
 export function share(part: number, whole: number): string {
   if (whole === 0) return '–';
@@ -85,7 +98,7 @@ export function topicFromUrl(url: string | undefined, labels: Map<string, string
   return labels.get(seg) ?? seg.charAt(0).toUpperCase() + seg.slice(1).replace(/-/g, ' ');
 }
 
-export function statisticsReport(input: ReportInput, granularity: Granularity, range: ReportRange): StatisticsReport {
+export function statisticsReport(input: ReportInput, granularity: Granularity, range: ReportRange, audience: ReportAudience = {}): StatisticsReport {
   const from = startOf(range, input.now);
   const inRange = (iso: string) => !from || Date.parse(iso) >= from.getTime();
   const questions = input.questions.filter((q) => inRange(q.at));
@@ -122,11 +135,15 @@ export function statisticsReport(input: ReportInput, granularity: Granularity, r
     chart: { type: 'bar', labelColumn: 0, valueColumns: [1], horizontal: true },
   });
   const gaps = [...topics.entries()].filter(([, t]) => t.unanswered > 0).sort((a, b) => b[1].unanswered - a[1].unanswered || a[0].localeCompare(b[0], 'nb'));
-  tables.push({
-    id: 'ubesvart', title: 'Ubesvarte spørsmål per tema', description: 'Spørsmål Veiviser ikke fant et godt svar på, gruppert etter tema: innholdshull for nettredaktørene. Tall og e-postadresser i eksemplene er maskert.',
-    columns: ['Tema', 'Ubesvart', 'Eksempler'],
-    rows: gaps.map(([name, t]) => [name, s(t.unanswered), t.examples.join(' | ') || '–']),
-  });
+  const gapsDescription = 'Spørsmål Veiviser ikke fant et godt svar på, gruppert etter tema: innholdshull for nettredaktørene.';
+  tables.push(audience.examples
+    ? {
+      id: 'ubesvart', title: 'Ubesvarte spørsmål per tema',
+      description: `${gapsDescription} Eksempler vises bare for tema med minst ${EXAMPLES_MIN_COUNT} ubesvarte spørsmål, og tall og e-postadresser i dem er maskert.`,
+      columns: ['Tema', 'Ubesvart', 'Eksempler'],
+      rows: gaps.map(([name, t]) => [name, s(t.unanswered), (t.unanswered >= EXAMPLES_MIN_COUNT && t.examples.join(' | ')) || '–']),
+    }
+    : { id: 'ubesvart', title: 'Ubesvarte spørsmål per tema', description: gapsDescription, columns: ['Tema', 'Ubesvart'], rows: gaps.map(([name, t]) => [name, s(t.unanswered)]) });
 
   const ts = ticketStats(tickets, granularity, input.now);
   tables.push({

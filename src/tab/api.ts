@@ -67,6 +67,8 @@ const ActionBody = z.object({
   text: z.string().max(4000).optional(),
   assignee: z.string().max(200).optional(),
 });
+/** The roles that edit content (the FAQ and the site): they may see example questions in the statistics. */
+const CONTENT_ROLES: TabRole[] = ['team', 'admin'];
 const VERBS = ['ta', 'tildel', 'svar', 'spor', 'lukk', 'lagre-faq'] as const;
 const OPEN = ['ny', 'tatt', 'venter', 'besvart'];
 
@@ -305,20 +307,22 @@ export function createTabApi(d: TabApiDeps): express.Router {
     sendCsv(res, 'bookinger', toCsv(['Samtale', 'Status', 'Rådgiver', 'Start', 'Slutt', 'Form', 'Sted', 'Tema', 'Veileder'], rows.map((b) => [b.id, b.state, b.counsellor, b.start, b.end, b.format, b.place, b.topic, b.veileder])));
   });
 
-  const report = async (query: unknown): Promise<StatisticsReport> => {
+  /** The report for this user: example questions only for those who edit content (team, admin), never for leaders. */
+  const report = async (user: TabUser, query: unknown): Promise<StatisticsReport> => {
     const q = StatsQuery.parse(query);
     const labels = d.topicLabels();
+    const examples = user.roles.some((x) => CONTENT_ROLES.includes(x));
     return statisticsReport({
       questions: await d.store.listQuestions(), tickets: await d.store.listTickets(), bookings: await d.store.listBookings(),
       offices: [...new Set(d.counsellors.flatMap((c) => c.offices))], topicOf: (u) => topicFromUrl(u, labels), now: d.clock(),
-    }, q.granularity, q.range);
+    }, q.granularity, q.range, { examples });
   };
-  r.get('/api/tab/stats', any, async (req, res) => {
-    res.json(await report(req.query));
+  r.get('/api/tab/stats', any, async (req: Authed, res) => {
+    res.json(await report(req.user!, req.query));
   });
-  r.get('/api/tab/stats.csv', any, async (req, res) => {
+  r.get('/api/tab/stats.csv', any, async (req: Authed, res) => {
     const id = String(req.query.table ?? '');
-    const table = (await report(req.query)).tables.find((t) => t.id === id);
+    const table = (await report(req.user!, req.query)).tables.find((t) => t.id === id);
     if (!table) {
       res.status(404).json({ error: 'Ukjent tabell.' });
       return;

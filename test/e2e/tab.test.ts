@@ -162,7 +162,9 @@ describe('the tab in headless Chromium: inside a Teams host page and outside Tea
     assert.match(await tab.locator('#nokkeltall').innerText(), /71 %\s+Andel besvart/);
     const row = await tab.locator('#tabell-sporsmal tbody tr').last().locator('th, td').allInnerTexts();
     assert.deepEqual(row.slice(1, 9), ['14', '10', '0', '<5', '<5', '71 %', '6', '0']);
-    assert.match(await tab.locator('#tabell-ubesvart').innerText(), /<5\s+godkjenning av utenlandsk fagbrev fra Polen/);
+    // Three unanswered in the topic: "<5" and no example question next to it (that could single out a bruker).
+    assert.match(await tab.locator('#tabell-ubesvart').innerText(), /<5\s+–/);
+    assert.doesNotMatch(await tab.locator('#stat-ubesvart').innerText(), /Polen/);
     assert.match(await tab.locator('#tabell-kontorer').innerText(), /NAV Fjordvik\s+13\s+<5/);
     assert.equal(await tab.locator('#stat-sporsmal canvas').count(), 1, 'a chart');
     await page.evaluate(() => window.scrollTo(0, 0));

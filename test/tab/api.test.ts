@@ -164,7 +164,8 @@ describe('the tab API over HTTP: SSO, the queue, actions that update the channel
     const fjordvik = table('kontorer').rows.find((r: string[]) => r[0] === 'NAV Fjordvik');
     assert.ok(fjordvik && /^\d+$/.test(fjordvik[1]) && Number(fjordvik[1]) >= 12);
     const gaps = table('ubesvart').rows;
-    assert.ok(gaps.some((r: string[]) => r[0] !== '' && r[1] === '<5' && r[2].includes('klage på karakter')), JSON.stringify(gaps));
+    assert.ok(gaps.some((r: string[]) => r[0] !== '' && r[1] === '<5'), JSON.stringify(gaps));
+    assert.ok(!JSON.stringify(stats.body).includes('klage på karakter'), 'no example questions for a leader');
     assert.equal(table('saker').rows.at(-1)[1], '<5', 'two tickets');
     const csv = await tab('/api/tab/stats.csv?granularity=month&range=3m&table=kontorer', token);
     assert.equal(csv.status, 200);
@@ -175,6 +176,59 @@ describe('the tab API over HTTP: SSO, the queue, actions that update the channel
     assert.equal((await tab('/api/tab/stats.csv?table=nope', token)).status, 404);
     const queueCsv = await tab('/api/tab/tickets.csv?state=alle', await entra.token());
     assert.match(queueCsv.body, new RegExp(`${ticketId};Besvart;Fagopplæring`));
+  });
+
+  it('shows example questions only to team and admin, only for topics with at least five, in JSON and CSV alike', async () => {
+    const at = new Date(Date.now() - 3600_000).toISOString();
+    const five = ['lærekontrakt for voksne uten fagbrev', 'fagbrev uten læreplass i kommunen', 'praksiskandidat med permisjon', 'lærling over tjuefem år', 'fagprøve i et annet fylke'];
+    const four = ['bruker bor på krisesenter og vil søke inntak', 'bruker på krisesenter trenger skoleplass', 'inntak for bruker i krisesenter', 'krisesenter og inntak midt i året'];
+    const seed = async (texts: string[], section: string, outcome: 'escalate' | 'clarify') => {
+      for (const [i, text] of texts.entries()) await h.app.store.recordQuestion({ id: `ex-${section}-${i}`, at, userHash: 'h', conversationType: 'personal', outcome, office: 'NAV Fjordvik', topUrl: `${h.app.siteUrl}${section}/side`, text });
+    };
+    await seed(five, 'fagopplaering', 'clarify');
+    await seed(four, 'inntak', 'escalate');
+    const small = [...four, 'klage på karakter'];
+    const q = 'granularity=month&range=3m';
+    const gapsOf = async (token: string) => {
+      const r = await tab(`/api/tab/stats?${q}`, token);
+      assert.equal(r.status, 200);
+      const csv = await tab(`/api/tab/stats.csv?${q}&table=ubesvart`, token);
+      assert.equal(csv.status, 200);
+      return { json: JSON.stringify(r.body), table: r.body.tables.find((t: Json) => t.id === 'ubesvart'), csv: csv.body as string };
+    };
+    const rowOf = (table: Json, count: string) => table.rows.find((r: string[]) => r[1] === count);
+
+    // A leader: counts only, no example anywhere (not hidden in the page: absent from the response).
+    const leader = await gapsOf(await entra.token({ oid: 'aad-leder', name: 'Lena Leder', groups: ['grp-ledere'] }));
+    assert.deepEqual(leader.table.columns, ['Tema', 'Ubesvart']);
+    assert.ok(leader.table.rows.every((r: string[]) => r.length === 2), JSON.stringify(leader.table.rows));
+    assert.ok(rowOf(leader.table, '5'), 'the topic with five is counted');
+    assert.match(leader.csv, /^\uFEFF?Tema;Ubesvart\r\n/);
+    for (const text of [...five, ...small]) {
+      assert.ok(!leader.json.includes(text), `leader JSON holds "${text}"`);
+      assert.ok(!leader.csv.includes(text), `leader CSV holds "${text}"`);
+    }
+
+    // The team (a member) and an admin (the owner): examples for the topic with five, "<5" and no example for 1–4.
+    for (const token of [await entra.token(), await entra.token({ oid: 'aad-eva', name: 'Eva Eier' })]) {
+      const team = await gapsOf(token);
+      assert.deepEqual(team.table.columns, ['Tema', 'Ubesvart', 'Eksempler']);
+      const withFive = rowOf(team.table, '5');
+      assert.ok(withFive, JSON.stringify(team.table.rows));
+      for (const text of five) {
+        assert.ok(withFive[2].includes(text), `"${text}" among the examples`);
+        assert.ok(team.csv.includes(text), `"${text}" in the CSV`);
+      }
+      const smallRows = team.table.rows.filter((r: string[]) => r[1] === '<5');
+      assert.ok(smallRows.length >= 2, JSON.stringify(team.table.rows));
+      for (const r of smallRows) assert.equal(r[2], '–', `no example next to "<5": ${r.join(';')}`);
+      for (const text of small) {
+        assert.ok(!team.json.includes(text), `team JSON holds "${text}" from a topic with 1–4`);
+        assert.ok(!team.csv.includes(text), `team CSV holds "${text}" from a topic with 1–4`);
+      }
+      assert.match(team.csv, /^\uFEFF?Tema;Ubesvart;Eksempler\r\n/);
+      assert.match(team.csv, /;<5;–\r\n/);
+    }
   });
 
   it('lets an admin see the settings and re-crawl with progress and a report', async () => {
