@@ -1,5 +1,5 @@
 /**
- * Shared by the quality benchmark and the threshold calibration: loads the evaluation set and
+ * Shared by the quality benchmark and the decision's calibration: loads the evaluation set and
  * the demo site's index, and scores decisions and rankings.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_CURATED_FILE } from '../src/app.js';
 import { startDemoSite } from '../src/demosite/server.js';
 import { crawlSite, type StoredPage } from '../src/faq/crawler.js';
-import { FaqService, loadCurated, toDocs, type Thresholds } from '../src/faq/faq-service.js';
+import { FaqService, loadCurated, toDocs } from '../src/faq/faq-service.js';
+import type { DecisionModel } from '../src/faq/decision-model.js';
 import { Analyzer, loadLexicon } from '../src/faq/text.js';
 
 export interface EvalQuestion { question: string; expected: string[]; kind: 'answer' | 'nav' | 'unanswerable' }
@@ -37,8 +38,8 @@ export async function crawlDemo(): Promise<{ pages: StoredPage[]; site: string }
   }
 }
 
-export function demoFaq(pages: StoredPage[], site: string, thresholds: Thresholds): FaqService {
-  return new FaqService(new Analyzer(loadLexicon()), thresholds, toDocs(pages, loadCurated(DEMO_CURATED_FILE), site));
+export function demoFaq(pages: StoredPage[], site: string, model: DecisionModel): FaqService {
+  return new FaqService(new Analyzer(loadLexicon()), model, toDocs(pages, loadCurated(DEMO_CURATED_FILE), site));
 }
 
 export interface Outcome { q: EvalQuestion; decision: string; rankedPaths: string[] }

@@ -4,7 +4,8 @@
  * vocabulary grows like a real larger site), and resident memory at 10,000.
  */
 import type { StoredPage } from '../src/faq/crawler.js';
-import { FaqService, loadThresholds, toDocs } from '../src/faq/faq-service.js';
+import { FaqService, toDocs } from '../src/faq/faq-service.js';
+import { loadDecisionModel } from '../src/faq/decision-model.js';
 import { Analyzer, loadLexicon } from '../src/faq/text.js';
 import { crawlDemo, loadEvalSet } from './eval-lib.js';
 
@@ -39,7 +40,7 @@ export async function latencyBench(): Promise<{ sections: number; buildMs: numbe
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;
     const t0 = performance.now();
-    const faq = new FaqService(analyzer, loadThresholds(), docs);
+    const faq = new FaqService(analyzer, loadDecisionModel(), docs);
     const buildMs = performance.now() - t0;
     for (const q of questions) faq.ask(q); // warm-up
     const times: number[] = [];

@@ -3,13 +3,13 @@
  * baseline in the same run: MiniSearch with default settings over each page's whole text.
  */
 import MiniSearch from 'minisearch';
-import { loadThresholds } from '../src/faq/faq-service.js';
+import { loadDecisionModel } from '../src/faq/decision-model.js';
 import { crawlDemo, demoFaq, figures, loadEvalSet, pathOf, type Outcome, type QualityFigures } from './eval-lib.js';
 
 export async function qualityBench(): Promise<{ veiviser: QualityFigures; baseline: QualityFigures }> {
   const { pages, site } = await crawlDemo();
   const questions = loadEvalSet();
-  const faq = demoFaq(pages, site, loadThresholds());
+  const faq = demoFaq(pages, site, loadDecisionModel());
   const ours: Outcome[] = questions.map((q) => {
     const r = faq.ask(q.question);
     return { q, decision: r.decision, rankedPaths: r.hits.map((h) => pathOf(h.doc.pageUrl)) };

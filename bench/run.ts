@@ -1,14 +1,23 @@
 /** npm run bench: prints quality, latency, memory and ingest figures (nothing here is a test). */
 import { ingestBench } from './ingest.js';
 import { latencyBench } from './latency.js';
-import { countiesBench, printCounties } from './counties.js';
+import { askCounty, countyFigures, loadCountyData, locoBench, printCounties } from './counties.js';
 import { printQuality, qualityBench } from './quality.js';
 
 const only = process.argv[2];
 
 if (!only || only === 'quality') {
   printQuality(await qualityBench());
-  printCounties(await countiesBench());
+  const data = await loadCountyData();
+  printCounties(
+    'FAQ quality, leave-one-county-out: the decision fitted on the other counties, measured on this one (same path as npm run ingest / npm run ask; % of answerable questions, last column % of the others)',
+    locoBench(data),
+    ['* the lexicon and search were tuned on this county\'s questions (its decision here is still held out).'],
+  );
+  printCounties(
+    'For comparison, the shipped decision model (src/faq/decision-model.json, fitted on all of these counties: in-sample, not an honest figure)',
+    data.map((d) => ({ county: d.county, figures: countyFigures(askCounty(d.county, d.crawled)) })),
+  );
 }
 
 if (!only || only === 'latency') {

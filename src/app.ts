@@ -31,14 +31,15 @@ import { OutboxWorker } from './outbox/outbox.js';
 import { TicketService } from './tickets/ticket-service.js';
 import type { Config } from './config.js';
 import { startDemoSite, type DemoSite } from './demosite/server.js';
-import { FaqService, loadCurated, loadThresholds, toDocs, type CuratedEntry } from './faq/faq-service.js';
+import { FaqService, loadCurated, toDocs, type CuratedEntry } from './faq/faq-service.js';
+import { decisionSummary, loadDecisionModel } from './faq/decision-model.js';
+import { openStore } from './store/open.js';
 import { formatReport, ingestSite } from './faq/ingest.js';
 import { Analyzer, loadLexicon } from './faq/text.js';
 import { createServer } from './server.js';
 import { Metrics } from './ops/metrics.js';
 import { topicLabels } from './stats/report.js';
 import { PgRateLimitStore } from './ops/rate-limit-store.js';
-import { LowdbStore } from './store/lowdb-store.js';
 import { PgStore } from './store/pg-store.js';
 import type { CrawlClaim, Store } from './store/store.js';
 import { TeamDirectory } from './bot/team-directory.js';
@@ -77,9 +78,9 @@ export interface AppOverrides {
 }
 
 export async function startApp(config: Config, log: Logger, overrides: AppOverrides = {}): Promise<App> {
-  const store: Store = config.database ? await PgStore.open({ url: config.database.url, poolSize: config.database.poolSize, log }) : await LowdbStore.open(config.dataDir);
+  const store: Store = await openStore(config, log);
   const analyzer = new Analyzer(loadLexicon(config.lexiconFile));
-  const thresholds = loadThresholds(config.thresholdsFile);
+  const model = loadDecisionModel(config.decisionModelFile);
   let demoSite: DemoSite | undefined;
   let siteUrl = config.siteUrl;
   let curatedFile = config.curatedFile;
@@ -106,7 +107,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     labels = topicLabels(pages);
     const docs = toDocs(pages, [...curated, ...saved], siteUrl);
     if (faq) faq.rebuild(docs);
-    else faq = new FaqService(analyzer, thresholds, docs);
+    else faq = new FaqService(analyzer, model, docs);
     log.info({ event: 'index_built', sections: docs.length });
   };
   // The crawl this instance runs, if any. One crawl at a time across all instances: a crawl
@@ -346,7 +347,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     rateLimitStore: store instanceof PgStore ? new PgRateLimitStore(store, 'tab:') : undefined,
     teamMember: (teamId, userId) => directory.isMember(teamId, userId),
     teamMembers: (teamId) => directory.members(teamId),
-    settings: () => ({ siteUrl, demoSite: Boolean(demoSite), curatedEntries: curated.length, thresholds: { ...thresholds }, recrawlMinutes: config.recrawlMinutes, counsellorsFile: config.counsellorsFile ?? 'src/booking/counsellors.demo.json' }),
+    settings: () => ({ siteUrl, demoSite: Boolean(demoSite), curatedEntries: curated.length, decision: decisionSummary(faq?.model ?? model), recrawlMinutes: config.recrawlMinutes, counsellorsFile: config.counsellorsFile ?? 'src/booking/counsellors.demo.json' }),
     crawl: {
       start: startCrawlOnce,
       status: async () => (crawling ? { ...crawlStatus } : (await store.getCrawlStatus()) ?? { ...crawlStatus }),

@@ -25,7 +25,7 @@ const Env = z.object({
   DEMO_SITE_PORT: intIn(0, 65535, 3980),
   FAQ_CURATED_FILE: optionalString,
   FAQ_LEXICON_FILE: optionalString,
-  FAQ_THRESHOLDS_FILE: optionalString,
+  FAQ_DECISION_MODEL_FILE: optionalString,
   FAQ_CONTACT_URL: url,
   FAQ_RECRAWL_INTERVAL_MINUTES: intIn(0, 60 * 24 * 31, 1440),
   CRAWL_CONCURRENCY: intIn(1, 16, 4),
@@ -79,7 +79,8 @@ export interface Config {
   demoSitePort: number;
   curatedFile?: string;
   lexiconFile?: string;
-  thresholdsFile?: string;
+  /** The FAQ's learned decision (npm run calibrate); default src/faq/decision-model.json. */
+  decisionModelFile?: string;
   /** Where the escalate outcome sends people until tickets exist; default: the site's contact page. */
   contactUrl?: string;
   recrawlMinutes: number;
@@ -174,7 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSitePort: e.DEMO_SITE_PORT,
     curatedFile: e.FAQ_CURATED_FILE ? resolve(e.FAQ_CURATED_FILE) : undefined,
     lexiconFile: e.FAQ_LEXICON_FILE ? resolve(e.FAQ_LEXICON_FILE) : undefined,
-    thresholdsFile: e.FAQ_THRESHOLDS_FILE ? resolve(e.FAQ_THRESHOLDS_FILE) : undefined,
+    decisionModelFile: e.FAQ_DECISION_MODEL_FILE ? resolve(e.FAQ_DECISION_MODEL_FILE) : undefined,
     contactUrl: e.FAQ_CONTACT_URL,
     recrawlMinutes: e.FAQ_RECRAWL_INTERVAL_MINUTES,
     crawlConcurrency: e.CRAWL_CONCURRENCY,

@@ -39,6 +39,7 @@ export const nb = {
     thanks: 'Takk for tilbakemeldingen!',
     nextStep: 'Takk – beklager at svaret ikke hjalp. Du kan sende saken til utdanningsteamet (skriv «spør teamet»), eller kontakte fylkets servicetorg.',
     contactTitle: 'Kontakt servicetorget',
+    others: 'Andre sider som kan passe:',
   },
   clarify: {
     title: 'Mente du …?',

@@ -38,11 +38,15 @@ export interface BotOptions {
 
 const Id = z.string().min(1).max(200);
 const FeedbackData = z.object({ questionId: Id, sectionId: z.string().max(2048).optional(), helpful: z.boolean() }).strict();
-const ChooseData = z.object({ questionId: Id, sectionId: z.string().min(1).max(2048) }).strict();
-const NoneData = z.object({ questionId: Id }).strict();
+const ChooseData = z.object({ questionId: Id, sectionId: z.string().min(1).max(2048), rank: z.coerce.number().int().min(0).max(2).optional() }).strict();
+const NoneData = z.object({ questionId: Id, question: z.string().max(2000).optional() }).strict();
 const AskData = z.object({ question: z.string().min(1).max(500) }).strict();
 
 type ActionResult = { card?: Record<string, unknown>; message?: string; status?: number };
+
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+/** Text safe inside a Markdown link's label. */
+const mdLinkText = (s: string): string => s.replace(/[[\]()]/g, ' ').replace(/\s+/g, ' ').trim();
 
 const nbDate = (iso: string): string =>
   new Intl.DateTimeFormat('nb-NO', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Oslo' }).format(new Date(iso));
@@ -186,18 +190,21 @@ export class VeiviserBot extends TeamsActivityHandler {
       topSectionId: top?.doc.id,
       coverage: top ? Math.round(top.coverage * 1000) / 1000 : undefined,
       text: result.decision === 'escalate' || result.decision === 'clarify' ? redactForStorage(text).slice(0, 500) : undefined,
+      // Numbers only, for refitting the decision from this county's own feedback.
+      decision: result.features ? { p1: round3(result.p1 ?? 0), p3: round3(result.p3 ?? 0), features: result.features.map(round3) } : undefined,
     };
     await this.o.store.recordQuestion(record); // durable before the veileder sees anything
     this.o.onQuestion?.(record.outcome);
     this.o.log.info({ event: 'question', questionId: record.id, outcome: record.outcome, coverage: record.coverage, ms: Number(process.hrtime.bigint() - started) / 1e6 });
     let card: Record<string, unknown>;
-    if (result.decision === 'answer' && top) card = this.answerCard(faq, top.doc, text, record.id, 'none');
+    if (result.decision === 'answer' && top) card = this.answerCard(faq, top.doc, text, record.id, 'none', result.alternatives.map((h) => h.doc));
     else if (result.decision === 'clarify') {
       card = renderCard('clarify', {
         ...nb.clarify,
         noneTitle: nb.clarify.none,
         questionId: record.id,
-        candidates: result.candidates.map((h) => ({ id: h.doc.id, heading: h.doc.heading, title: h.doc.title })),
+        question: text.slice(0, 2000),
+        candidates: result.candidates.map((h, rank) => ({ id: h.doc.id, rank, heading: h.doc.heading, title: h.doc.title, line: faq.firstLine(h.doc) })),
       });
     } else if (result.decision === 'nav') card = renderCard('nav', nb.nav);
     else card = this.escalateCard(text);
@@ -208,8 +215,10 @@ export class VeiviserBot extends TeamsActivityHandler {
     return renderCard('escalate', { ...nb.escalate, contactUrl: this.o.contactUrl(), question: question.slice(0, 2000), canEscalate: Boolean(this.o.tickets), escalateTitle: nb.escalate.toTeam });
   }
 
-  private answerCard(faq: FaqService, doc: SectionDoc, question: string, questionId: string, feedback: 'none' | 'yes' | 'no'): Record<string, unknown> {
+  private answerCard(faq: FaqService, doc: SectionDoc, question: string, questionId: string, feedback: 'none' | 'yes' | 'no', others: SectionDoc[] = []): Record<string, unknown> {
     return renderCard('answer', {
+      othersTitle: nb.answer.others,
+      others: others.map((d) => ({ url: d.url, label: mdLinkText(d.heading === d.title ? d.title : `${d.heading} – ${d.title}`) })),
       heading: doc.heading,
       source: nb.answer.source(doc.title),
       excerpt: question ? faq.excerpt(doc, question) : faq.excerpt(doc, doc.heading),
@@ -280,13 +289,17 @@ export class VeiviserBot extends TeamsActivityHandler {
           if ('message' in owned) return owned;
           const doc = faq?.section(d.sectionId);
           if (!faq || !doc) return { message: nb.unknownSection, status: 404 };
+          // The veileder's choice is a label for the decision (which candidate was right).
+          if (d.rank !== undefined) await this.o.store.setChoice(d.questionId, d.rank, new Date().toISOString());
           return { card: this.answerCard(faq, doc, '', d.questionId, 'none') };
         }
         case 'none': {
           const d = NoneData.parse(data);
           const owned = await this.ownQuestion(ctx, d.questionId);
           if ('message' in owned) return owned;
-          return { card: this.escalateCard('') };
+          // «Ingen av disse»: none of the candidates was right — a label, and the way on to the team, with the question carried along.
+          await this.o.store.setChoice(d.questionId, -1, new Date().toISOString());
+          return { card: this.escalateCard(d.question ?? owned.q.text ?? '') };
         }
         default:
           this.o.log.info({ event: 'card_action_rejected', reason: 'unknown verb' });

@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { DEMO_CURATED_FILE } from '../app.js';
 import { readIngestNote } from './ingest-note.js';
-import { FaqService, loadCurated, loadThresholds, toDocs } from '../faq/faq-service.js';
+import { FaqService, loadCurated, toDocs } from '../faq/faq-service.js';
+import { loadDecisionModel } from '../faq/decision-model.js';
 import { Analyzer, loadLexicon } from '../faq/text.js';
 import { containsIdentityNumber, maskIdentityNumbers } from '../privacy/identity-number.js';
 import { LowdbStore } from '../store/lowdb-store.js';
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
   // county's site, even one served on loopback.
   const curatedFile = values.curated ?? process.env.FAQ_CURATED_FILE ?? (readIngestNote(dataDir)?.demoSite ? DEMO_CURATED_FILE : undefined);
   const curated = curatedFile ? loadCurated(curatedFile) : [];
-  const faq = new FaqService(new Analyzer(loadLexicon(process.env.FAQ_LEXICON_FILE)), loadThresholds(process.env.FAQ_THRESHOLDS_FILE), toDocs(pages, curated, site));
+  const faq = new FaqService(new Analyzer(loadLexicon(process.env.FAQ_LEXICON_FILE)), loadDecisionModel(process.env.FAQ_DECISION_MODEL_FILE || undefined), toDocs(pages, curated, site));
   if (values.jsonl) {
     const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
     for await (const line of rl) {

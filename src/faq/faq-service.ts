@@ -1,102 +1,17 @@
 /**
  * The FAQ: builds the search index from crawled pages and curated entries, and turns a
  * question into one of four outcomes — answer, clarify ("Mente du …?"), escalate (no good
- * answer), nav (NAV's own benefits and rules: never answered from county pages). The bot and
- * `npm run ask` both call `ask`, so what is measured is what users get.
+ * answer), nav (NAV's own benefits and rules: never answered from county pages). The decision
+ * between the first three is learned (decision-model.ts). The bot and `npm run ask` both call
+ * `ask`, so what is measured is what users get.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { StoredPage } from './crawler.js';
 import { SearchIndex, type Hit, type SearchResult, type SectionDoc } from './search-index.js';
 import { Analyzer, words } from './text.js';
 import type { Decision } from '../store/store.js';
-
-export const DEFAULT_THRESHOLDS_FILE = fileURLToPath(new URL('./thresholds.json', import.meta.url));
-
-export interface Thresholds {
-  /** Confidence at or above this: answer (when the top page also stands clear of the next page). */
-  answer: number;
-  /** Confidence at or above this (but below `answer`, or not clear): clarify; below: escalate. */
-  clarify: number;
-  /** The next page's best section must score below `margin` × the top score for a direct answer. */
-  margin: number;
-  /**
-   * How coverage is measured: the share of the question met by the top section's whole page
-   * (1), by the section alone (0), or a mix. Optional; default 1 (the page).
-   */
-  pageShare?: number;
-  /**
-   * How much the share of the question the site cannot vouch for (words it does not know, or
-   * only meets by a compound's parts or a typo fix) lowers the confidence. Optional; default 0.
-   */
-  weakWeight?: number;
-  /**
-   * Extra weight, in that share, of compounds the site never writes and only meets through their
-   * parts ("barnehageplass" → "barnehage" + "plass"). Optional; default 0.
-   */
-  splitPenalty?: number;
-  /**
-   * Escalate when the top hit covers less than this share of the question, however little of
-   * it is unknown (coverage as set by `pageShare`). Optional; default 0.
-   */
-  minCoverage?: number;
-  /** How the values were measured (written by `npm run calibrate`); informative only. */
-  measured?: Record<string, unknown>;
-}
-
-const ThresholdsFile = z.object({
-  // Confidence is coverage (0–1) less a weakness term, so thresholds may go below 0.
-  answer: z.number().min(-1).max(1),
-  clarify: z.number().min(-1).max(1),
-  margin: z.number().min(0).max(1),
-  pageShare: z.number().min(0).max(1).optional(),
-  weakWeight: z.number().min(0).max(10).optional(),
-  splitPenalty: z.number().min(0).max(1).optional(),
-  minCoverage: z.number().min(0).max(1).optional(),
-  measured: z.record(z.string(), z.unknown()).optional(),
-});
-
-export function loadThresholds(file: string = DEFAULT_THRESHOLDS_FILE): Thresholds {
-  const parsed = ThresholdsFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`Terskelfila ${file} er ugyldig: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return parsed.data;
-}
-
-/** How much of the question the site cannot vouch for (0–1+), as the decision weighs it. */
-export function weakness(result: SearchResult, t: Thresholds): number {
-  return result.features.weakShare + (t.splitPenalty ?? 0) * result.features.splitShare;
-}
-
-/**
- * Confidence that a hit answers the question: the share of the question its page (or section,
- * or a mix) covers, lowered by the part of the question the site does not know.
- */
-export function confidence(result: SearchResult, hit: Hit, t: Thresholds): number {
-  return coverageOf(hit, t) - (t.weakWeight ?? 0) * weakness(result, t);
-}
-
-/** The share of the question a hit covers: its page's (pageShare 1), its own (0), or a mix. */
-export function coverageOf(hit: Hit, t: Thresholds): number {
-  const share = t.pageShare ?? 1;
-  return share * hit.pageCoverage + (1 - share) * hit.coverage;
-}
-
-/**
- * Answer, clarify or escalate, from what the index found. Pure, so the calibration can try
- * many thresholds on one search per question. (NAV questions are sorted out before this.)
- */
-export function decide(result: SearchResult, t: Thresholds): { decision: Exclude<Decision, 'nav'>; candidates: Hit[] } {
-  const top = result.hits[0];
-  if (!top) return { decision: 'escalate', candidates: [] };
-  const conf = confidence(result, top, t);
-  if (conf < t.clarify || coverageOf(top, t) < (t.minCoverage ?? 0)) return { decision: 'escalate', candidates: [] };
-  const pages = distinctPages(result.hits);
-  const runnerUp = pages[1];
-  const clear = !runnerUp || runnerUp.score < t.margin * top.score;
-  if (conf >= t.answer && clear) return { decision: 'answer', candidates: [] };
-  return { decision: 'clarify', candidates: pages.filter((h) => confidence(result, h, t) >= t.clarify).slice(0, 3) };
-}
+import { decide, type DecisionModel } from './decision-model.js';
 
 const CuratedFile = z.array(
   z.object({
@@ -146,13 +61,19 @@ export interface FaqResult {
   hits: Hit[];
   /** For clarify: up to three candidates from different pages. */
   candidates: Hit[];
+  /** For a direct answer with a close runner-up: «Andre sider som kan passe» (other pages). */
+  alternatives: Hit[];
+  /** P(top page right), P(a right page among the first three), and the features they came from (not for NAV). */
+  p1?: number;
+  p3?: number;
+  features?: number[];
 }
 
 export class FaqService {
   private index: SearchIndex;
   private byId = new Map<string, SectionDoc>();
 
-  constructor(readonly analyzer: Analyzer, readonly thresholds: Thresholds, docs: SectionDoc[] = []) {
+  constructor(readonly analyzer: Analyzer, public model: DecisionModel, docs: SectionDoc[] = []) {
     this.index = new SearchIndex(analyzer, docs);
     this.byId = new Map(docs.map((d) => [d.id, d]));
   }
@@ -175,8 +96,16 @@ export class FaqService {
   ask(question: string): FaqResult {
     const result = this.index.query(question, 8);
     const hits = result.hits.slice(0, 5);
-    if (this.analyzer.isNavQuestion(question)) return { decision: 'nav', hits, candidates: [] };
-    return { ...decide(result, this.thresholds), hits };
+    if (this.analyzer.isNavQuestion(question)) return { decision: 'nav', hits, candidates: [], alternatives: [] };
+    return { ...decide(result, this.model), hits };
+  }
+
+  /** One line that says what a section is about (its first sentence, clipped): shown under each «Mente du …?» candidate. */
+  firstLine(doc: SectionDoc, max = 140): string {
+    const text = doc.text.split('\n').map((l) => l.replace(/^•\s*/, '').trim()).find(Boolean) ?? '';
+    const seg = new Intl.Segmenter('nb', { granularity: 'sentence' });
+    const first = [...seg.segment(text)][0]?.segment.trim() ?? '';
+    return first.length <= max ? first : `${first.slice(0, max - 1).replace(/\s+\S*$/, '')} …`;
   }
 
   /** The search behind `ask`, with the features the decision looks at (for calibration and explanations). */
@@ -225,11 +154,6 @@ export class FaqService {
     }
     return clip(out.join(' ').replace(/ ?\n ?/g, '\n').replace(/\n{2,}/g, '\n').trim(), maxChars + 200);
   }
-}
-
-function distinctPages(hits: Hit[]): Hit[] {
-  const seen = new Set<string>();
-  return hits.filter((h) => (seen.has(h.doc.pageUrl) ? false : (seen.add(h.doc.pageUrl), true)));
 }
 
 function clip(s: string, max: number): string {

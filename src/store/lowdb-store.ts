@@ -238,6 +238,21 @@ export class LowdbStore implements Store {
       return { ...q };
     });
   }
+  setChoice(questionId: string, rank: number, at: string): Promise<QuestionRecord | undefined> {
+    return this.serial(async () => {
+      const q = this.app.data.questions.find((x) => x.id === questionId);
+      if (!q) return undefined;
+      const before = q.choice;
+      q.choice = { rank, at };
+      try {
+        await this.app.write();
+      } catch (err) {
+        q.choice = before;
+        throw err;
+      }
+      return { ...q };
+    });
+  }
 
   saveConversation(c: StoredConversation): Promise<void> {
     return this.serial(async () => {

@@ -213,6 +213,11 @@ export class PgStore implements Store {
     return r.rows[0]?.data as QuestionRecord | undefined;
   }
 
+  async setChoice(questionId: string, rank: number, at: string): Promise<QuestionRecord | undefined> {
+    const r = await this.pool.query(`UPDATE questions SET data = jsonb_set(data, '{choice}', $2) WHERE id = $1 RETURNING data`, [questionId, j({ rank, at })]);
+    return r.rows[0]?.data as QuestionRecord | undefined;
+  }
+
   async saveConversation(c: StoredConversation): Promise<void> {
     await this.pool.query('INSERT INTO conversations (key, data) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET data = EXCLUDED.data', [c.key, j(c)]);
   }

@@ -32,6 +32,13 @@ export interface QuestionRecord {
   text?: string;
   /** Set when the veileder pressed Nyttig / Ikke nyttig. */
   feedback?: { helpful: boolean; at: string };
+  /**
+   * What the decision saw (numbers only, never text): its features and probabilities, so that
+   * `npm run calibrate -- --from-usage` can refit it with the veiledere's feedback as labels.
+   */
+  decision?: { p1: number; p3: number; features: number[] };
+  /** «Mente du …?»: which candidate the veileder chose (0-based), or -1 for «Ingen av disse». */
+  choice?: { rank: number; at: string };
 }
 
 export interface StoredConversation {
@@ -69,6 +76,8 @@ export interface Store {
   listQuestions(): Promise<QuestionRecord[]>;
   /** Stores feedback on a question; returns the updated record, or undefined if there is none. */
   setFeedback(questionId: string, helpful: boolean, at: string): Promise<QuestionRecord | undefined>;
+  /** Records the «Mente du …?» choice (rank of the candidate, -1: none of them); undefined when the question is unknown. */
+  setChoice(questionId: string, rank: number, at: string): Promise<QuestionRecord | undefined>;
   /** Conversation references kept at install for proactive messages (later issues). */
   saveConversation(c: StoredConversation): Promise<void>;
   getConversation(key: string): Promise<StoredConversation | undefined>;

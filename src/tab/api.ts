@@ -5,6 +5,7 @@
  * so a stale action changes nothing and returns the ticket as it is now. A change made here is
  * announced like one made on the card: the channel card is updated through the outbox.
  */
+import type { DecisionSummary } from '../faq/decision-model.js';
 import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
@@ -33,7 +34,7 @@ export interface TabApiDeps {
   counsellors: Counsellor[];
   /** Topic names per site section, as of the last index build (see topicLabels in stats/report.ts). */
   topicLabels: () => Map<string, string>;
-  settings: () => { siteUrl: string; demoSite: boolean; curatedEntries: number; thresholds: Record<string, unknown>; recrawlMinutes: number; counsellorsFile: string };
+  settings: () => { siteUrl: string; demoSite: boolean; curatedEntries: number; decision: DecisionSummary; recrawlMinutes: number; counsellorsFile: string };
   /** Re-crawl now (unless one runs, on any instance), and the shared status. */
   crawl: { start: () => Promise<void>; status: () => Promise<CrawlStatus> };
   /** After a ticket change: deliver its announcements now. */

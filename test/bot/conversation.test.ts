@@ -54,6 +54,53 @@ describe('conversations over HTTP (Teams-shaped activities, loopback Bot Connect
     assert.equal(q?.text, undefined, 'answered questions keep no text');
   });
 
+  it('«Mente du …?» offers three pages with one line each; «Ingen av disse» leads on to the ticket form with the question, and both choices are kept as labels', async () => {
+    type Action = { type: string; verb?: string; title?: string; data?: Record<string, unknown> };
+    const invoke = async (verb: string, data: Record<string, unknown>) => {
+      const res = await h.post(teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', replyToId: 'card-1', value: { action: { type: 'Action.Execute', verb, data } } }));
+      assert.equal(res.status, 200);
+      return (res.body as { value: Record<string, unknown> }).value;
+    };
+    const question = 'klagefrist vedtak om voksenrett';
+    const clarify = cardOf(await ask(question))!;
+    const s = json(clarify);
+    assert.match(s, /Mente du/);
+    const actions = clarify.actions as Action[];
+    const choose = actions.filter((a) => a.verb === 'choose');
+    assert.equal(choose.length, 3, 'three candidates');
+    assert.deepEqual(choose.map((a) => a.data?.rank), [0, 1, 2]);
+    const none = actions.find((a) => a.verb === 'none')!;
+    assert.equal(none.title, 'Ingen av disse');
+    // Each candidate: its heading and the page, and one line of what it says.
+    const items = ((clarify.body as { items?: { items?: { text: string; isSubtle?: boolean }[] }[] }[])[2].items ?? []);
+    assert.equal(items.length, 3);
+    for (const it of items) {
+      assert.match(it.items![0].text, /^\*\*.+\*\* \(.+\)$/);
+      assert.ok(it.items![1]?.isSubtle && it.items![1].text.length > 10, 'one line under each candidate');
+    }
+    const q = (await h.app.store.listQuestions()).at(-1)!;
+    assert.equal(q.outcome, 'clarify');
+    assert.equal(q.decision?.features.length, 14, 'the decision\'s numbers are kept with the question');
+    assert.ok(q.decision!.p3 >= q.decision!.p1);
+
+    // «Ingen av disse» → the "no good answer" card with the question, then the ticket form with it filled in.
+    const escalate = await invoke('none', none.data!);
+    assert.match(json(escalate), /fant ikke noe godt svar/);
+    assert.deepEqual((await h.app.store.getQuestion(q.id))?.choice?.rank, -1);
+    const toTeam = (escalate.actions as Action[]).find((a) => a.verb === 'ticketForm')!;
+    assert.equal(toTeam.data?.question, question);
+    const form = await invoke('ticketForm', toTeam.data!);
+    assert.match(json(form), new RegExp(question));
+
+    // Choosing a candidate instead: the answer card, and the rank kept.
+    const again = cardOf(await ask(question))!;
+    const second = (again.actions as Action[]).filter((a) => a.verb === 'choose')[1];
+    const answer = await invoke('choose', second.data!);
+    assert.match(json(answer), /Les mer/);
+    const q2 = (await h.app.store.listQuestions()).at(-1)!;
+    assert.equal(q2.choice?.rank, 1);
+  });
+
   it('shows the help card on "hjelp"', async () => {
     const card = json(cardOf(await ask('hjelp')));
     assert.match(card, /Dette kan Veiviser hjelpe med/);

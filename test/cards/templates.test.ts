@@ -10,8 +10,9 @@ const sample: Record<string, Record<string, unknown>> = {
     updated: nb.answer.updated('14. august 2026'), general: nb.answer.general, helpfulTitle: 'Nyttig', notHelpfulTitle: 'Ikke nyttig', readMoreTitle: 'Les mer',
     thanks: nb.answer.thanks, nextStep: nb.answer.nextStep, contactTitle: 'Kontakt', contactUrl: 'https://fylke.example.no/kontakt',
     url: 'https://fylke.example.no/praksiskandidat#hvem', questionId: 'q1', sectionId: 's1', feedback: 'none', canEscalate: true, escalateTitle: 'Send til utdanningsteamet', canBook: true, bookTitle: 'Bestill trepartssamtale',
+    othersTitle: nb.answer.others, others: [],
   },
-  clarify: { ...nb.clarify, noneTitle: 'Ingen av disse', questionId: 'q1', candidates: [{ id: 's1', heading: 'Praksiskandidat', title: 'Fagopplæring' }, { id: 's2', heading: 'Privatist', title: 'Eksamen' }] },
+  clarify: { ...nb.clarify, noneTitle: 'Ingen av disse', questionId: 'q1', question: 'fagbrev uten læreplass', candidates: [{ id: 's1', rank: 0, heading: 'Praksiskandidat', title: 'Fagopplæring', line: 'Du kan ta fagbrev på grunnlag av lang praksis.' }, { id: 's2', rank: 1, heading: 'Privatist', title: 'Eksamen', line: '' }] },
   escalate: { ...nb.escalate, contactUrl: 'https://fylke.example.no/kontakt' },
   nav: nb.nav,
 };
@@ -38,6 +39,15 @@ describe('Adaptive Card templates', () => {
     assert.match(no, /Kontakt/);
     assert.match(no, /"verb":"ticketForm"/, '"Ikke nyttig" offers sending the case to the team');
     assert.doesNotMatch(before, /"verb":"ticketForm"/);
+  });
+
+  it('the answer card lists «Andre sider som kan passe» as links only when there are some', () => {
+    const without = JSON.stringify(renderCard('answer', sample.answer));
+    assert.doesNotMatch(without, /Andre sider som kan passe/);
+    const card = renderCard('answer', { ...sample.answer, others: [{ url: 'https://fylke.example.no/privatist#a', label: 'Privatist (Eksamen)' }] });
+    assert.match(JSON.stringify(card), /Andre sider som kan passe/);
+    assert.match(JSON.stringify(card), /• \[Privatist \(Eksamen\)\]\(https:\/\/fylke\.example\.no\/privatist#a\)/);
+    assert.deepEqual(validate(card), []);
   });
 
   it('the clarify card has one button per candidate and "Ingen av disse"', () => {

@@ -205,11 +205,14 @@ describe('the tab in headless Chromium: inside a Teams host page and outside Tea
     await tab.getByText('Ingen samtaler passer filteret.').waitFor();
   });
 
-  it('gives admins the settings: channels, counsellors, thresholds, and "Oppdater nå" with progress and a report', async () => {
+  it('gives admins the settings: channels, counsellors, when Veiviser answers, and "Oppdater nå" with progress and a report', async () => {
     const tab = page.frameLocator('#tab');
     await tab.getByRole('tab', { name: 'Innstillinger' }).click();
     await tab.getByRole('heading', { name: 'Eskaleringskanaler' }).waitFor();
     assert.match(await tab.locator('main').innerText(), /Utdanningsteamet\s+Fagopplæring/);
+    // The decision in words an admin can act on: when it was fitted, and its cut-offs as percentages.
+    await tab.getByRole('heading', { name: 'Når Veiviser svarer' }).waitFor();
+    assert.match(await tab.locator('#beslutning').innerText(), /Sist tilpasset\s+.*testspørsmål fra \d+ fylkesnettsteder[\s\S]*minst \d+ %/);
     await tab.getByRole('button', { name: 'Oppdater nå' }).click();
     await tab.getByText(/Siste henting ferdig/).waitFor({ timeout: 30_000 });
     assert.match(await tab.locator('#crawl-rapport').innerText(), /Hentet\s+\d{2}/);

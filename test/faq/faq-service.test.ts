@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { crawlDemo, demoFaq } from '../../bench/eval-lib.js';
-import { FaqService, loadThresholds, type Thresholds } from '../../src/faq/faq-service.js';
+import { FaqService } from '../../src/faq/faq-service.js';
+import { FEATURES, loadDecisionModel, type DecisionModel } from '../../src/faq/decision-model.js';
 import type { SectionDoc } from '../../src/faq/search-index.js';
 import { Analyzer, loadLexicon } from '../../src/faq/text.js';
 
@@ -14,7 +15,7 @@ describe('FAQ retrieval on the demo county site', function () {
   let faq: FaqService;
   before(async () => {
     const { pages, site } = await crawlDemo();
-    faq = demoFaq(pages, site, loadThresholds());
+    faq = demoFaq(pages, site, loadDecisionModel());
   });
   const topPaths = (q: string, k = 3) => faq.ask(q).hits.slice(0, k).map((h) => new URL(h.doc.pageUrl).pathname);
 
@@ -48,8 +49,11 @@ describe('FAQ retrieval on the demo county site', function () {
   });
 });
 
-describe('FAQ decisions and excerpts (small corpus, explicit thresholds)', () => {
-  const t: Thresholds = { answer: 0.6, clarify: 0.3, margin: 0.8 };
+describe('FAQ decisions and excerpts (small corpus, a hand-set decision model)', () => {
+  // P1 rises with the top page's coverage and falls with a close runner-up; P3 with coverage.
+  // (The shipped model is fitted on whole county sites; five sections are far outside them.)
+  const z = (w: Partial<Record<(typeof FEATURES)[number], number>>, bias: number) => ({ w: [bias, ...FEATURES.map((f) => w[f] ?? 0)], mean: FEATURES.map(() => 0), sd: FEATURES.map(() => 1), lambda: 1 });
+  const t: DecisionModel = { features: [...FEATURES], p1: z({ topPageCov: 8, ratio2: -8 }, -3), p3: z({ topPageCov: 6 }, -2.5), answer: 0.6, clarify: 0.4, alternatives: 0.85, fitted: { at: '2026-01-01', from: 'counties', rows: 0 } };
   const docs = [
     doc('praksis#hvem', 'Praksiskandidat', 'Hvem kan bli praksiskandidat?', 'Du kan bli praksiskandidat hvis du har lang og allsidig praksis i faget. Praksistiden må være 25 prosent lengre enn læretiden. Du melder deg opp til fagprøven hos fylket. Teorien tar du som privatist.'),
     doc('laerling#kontrakt', 'Lærling', 'Lærekontrakt', 'En lærling har lærekontrakt med en godkjent lærebedrift. Læretiden er vanligvis to år i bedrift.'),

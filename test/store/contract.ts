@@ -66,6 +66,10 @@ export function storeContract(name: string, make: () => Promise<StoreUnderTest>,
       await store.recordQuestion(q);
       assert.deepEqual(await store.setFeedback('q1', true, AT), { ...q, feedback: { helpful: true, at: AT } });
       assert.equal(await store.setFeedback('nope', true, AT), undefined);
+      // The «Mente du …?» choice, beside the feedback (the decision's labels from use).
+      assert.deepEqual((await store.setChoice('q1', 2, AT))?.choice, { rank: 2, at: AT });
+      assert.deepEqual((await store.getQuestion('q1'))?.feedback, { helpful: true, at: AT });
+      assert.equal(await store.setChoice('nope', 0, AT), undefined);
       await store.saveConversation({ key: 'k1', reference: { a: 1 }, updatedAt: AT });
       await store.saveConversation({ key: 'k1', reference: { a: 2 }, updatedAt: AT });
       const ch = { conversationKey: 'channel:c', teamId: 't', channelId: 'c', sections: [], regions: [], setBy: { id: 'x', name: 'X' }, setAt: AT };
@@ -77,7 +81,7 @@ export function storeContract(name: string, make: () => Promise<StoreUnderTest>,
       store = await s.reopen();
       assert.deepEqual((await store.listPages()).map((p) => p.url), ['https://x.example/a']);
       assert.equal((await store.lastCrawlReport())?.fetched, 1);
-      assert.deepEqual(await store.getQuestion('q1'), { ...q, feedback: { helpful: true, at: AT } });
+      assert.deepEqual(await store.getQuestion('q1'), { ...q, feedback: { helpful: true, at: AT }, choice: { rank: 2, at: AT } });
       assert.deepEqual((await store.getConversation('k1'))?.reference, { a: 2 });
       assert.deepEqual((await store.listEscalationChannels()).map((c) => c.sections), [['eksamen']], 'replaced, not added');
       assert.equal((await store.getVeilederProfile('h'))?.office, 'NAV Lia');

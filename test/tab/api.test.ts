@@ -237,7 +237,9 @@ describe('the tab API over HTTP: SSO, the queue, actions that update the channel
     assert.equal(s.body.channels[0].channelName, 'Fagopplæring');
     assert.equal(s.body.counsellors.length, 6);
     assert.ok(s.body.pages > 20);
-    assert.ok(typeof s.body.thresholds.answer === 'number');
+    assert.ok(s.body.decision.answer > 0 && s.body.decision.answer <= 1, 'the answer cut-off is a probability');
+    assert.ok(s.body.decision.clarify >= 0 && s.body.decision.clarify <= s.body.decision.answer);
+    assert.match(s.body.decision.fittedAt, /^\d{4}-\d{2}-\d{2}/);
     const started = await tab('/api/tab/crawl', admin, { method: 'POST' });
     assert.equal(started.status, 202);
     assert.equal(started.body.running, true);

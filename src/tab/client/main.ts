@@ -247,7 +247,7 @@ async function renderStatistikk(): Promise<void> {
 interface CrawlStatus { running: boolean; finishedAt?: string; progress?: { done: number; queued: number }; error?: string }
 async function renderInnstillinger(): Promise<void> {
   const s = await api<{
-    siteUrl: string; demoSite: boolean; curatedEntries: number; thresholds: Record<string, unknown>; recrawlMinutes: number; counsellorsFile: string; pages: number;
+    siteUrl: string; demoSite: boolean; curatedEntries: number; decision: { fittedAt: string; from: 'counties' | 'usage'; rows: number; counties?: string[]; answer: number; clarify: number; figures?: Record<string, number> }; recrawlMinutes: number; counsellorsFile: string; pages: number;
     lastCrawl?: Record<string, unknown> & { failed: { url: string; reason: string }[] }; crawl: CrawlStatus;
     channels: { teamName?: string; channelName?: string; sections: string[]; regions: string[]; setBy: string; setAt: string }[];
     counsellors: { name: string; mailbox: string; regions: string[]; offices: string[]; languages: string[]; topics: string[] }[];
@@ -289,8 +289,13 @@ async function renderInnstillinger(): Promise<void> {
         rep.failed.length ? table(t.settings.failures, ['Side', 'Årsak'], rep.failed.slice(0, 50).map((f) => [f.url, f.reason])) : undefined,
       ] : h('p', {}, t.settings.noReport)),
     h('section', { 'aria-labelledby': 'h-terskler' },
-      h('h3', { id: 'h-terskler' }, t.settings.thresholds),
-      h('dl', { class: 'facts' }, Object.entries(s.thresholds).filter(([, v]) => typeof v === 'number').flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]))),
+      h('h3', { id: 'h-terskler' }, t.settings.decision.heading),
+      h('p', { class: 'desc' }, t.settings.decision.intro),
+      h('dl', { class: 'facts', id: 'beslutning' },
+        h('dt', {}, t.settings.decision.fitted), h('dd', {}, t.settings.decision.fittedFrom(when(s.decision.fittedAt), s.decision.from, s.decision.rows, s.decision.counties ?? [])),
+        h('dt', {}, t.settings.decision.answer), h('dd', {}, t.settings.decision.atLeast(s.decision.answer)),
+        h('dt', {}, t.settings.decision.clarify), h('dd', {}, t.settings.decision.atLeast(s.decision.clarify)),
+        ...Object.entries(t.settings.decision.figures).filter(([k]) => typeof s.decision.figures?.[k] === 'number').flatMap(([k, label]) => [h('dt', {}, label), h('dd', {}, `${s.decision.figures![k].toFixed(0).replace('.', ',')} %`)]))),
     h('section', { 'aria-labelledby': 'h-kanaler' },
       h('h3', { id: 'h-kanaler' }, t.settings.channels), h('p', { class: 'desc' }, t.settings.channelHelp),
       s.channels.length ? table(t.settings.channels, t.settings.channelCols, s.channels.map((c) => [c.teamName ?? '–', c.channelName ?? '–', c.sections.join(', ') || t.settings.all, c.regions.join(', ') || t.settings.all, c.setBy, when(c.setAt)])) : h('p', {}, t.settings.noChannels)),

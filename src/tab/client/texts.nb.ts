@@ -108,7 +108,17 @@ export const t = {
     report: { fetched: 'Hentet', new: 'Nye', changed: 'Endret', unchanged: 'Uendret', removed: 'Fjernet', failed: 'Feilet', durationMs: 'Tid (ms)' } as Record<string, string>,
     failures: 'Sider som feilet',
     noReport: 'Ingen henting er gjort ennå.',
-    thresholds: 'Terskler for svar (fra «npm run calibrate»)',
+    decision: {
+      heading: 'Når Veiviser svarer',
+      intro: 'Veiviser anslår hvor sannsynlig det er at den beste siden svarer på spørsmålet. Er den sikker nok, svarer den; er riktig side trolig blant de tre beste, spør den «Mente du …?»; ellers sendes spørsmålet til utdanningsteamet. Modellen tilpasses med «npm run calibrate», også fra fylkets egne tilbakemeldinger.',
+      fitted: 'Sist tilpasset',
+      fittedFrom: (at: string, from: 'counties' | 'usage', rows: number, counties: string[]) =>
+        from === 'usage' ? `${at}, fra ${rows} spørsmål med tilbakemelding i dette fylket` : `${at}, på ${rows} testspørsmål fra ${counties.length} fylkesnettsteder`,
+      answer: 'Svarer direkte når sannsynligheten for riktig side er',
+      clarify: '«Mente du …?» når riktig side trolig er blant de tre beste, med sannsynlighet',
+      atLeast: (p: number) => `minst ${Math.round(p * 100)} %`,
+      figures: { answeredRight: 'Målt: svart riktig', answeredWrong: 'Målt: svart med feil side', escalated: 'Målt: sendt til teamet uten grunn', clarified: 'Målt: «Mente du …?»', unansweredOk: 'Målt: ubesvarbare spørsmål ikke besvart' } as Record<string, string>,
+    },
     channels: 'Eskaleringskanaler',
     channelCols: ['Team', 'Kanal', 'Seksjoner', 'Regioner', 'Satt av', 'Når'],
     noChannels: 'Ingen kanal er valgt ennå. Skriv «@Veiviser bruk denne kanalen» i teamets kanal.',
