@@ -120,13 +120,14 @@ export function countyRows(c: County, crawled: { pages: StoredPage[]; site: stri
     const r = index.query(q.question, 8);
     const answerable = q.kind === 'answer';
     const pages = distinctPages(r.hits).slice(0, 3).map((h) => pathOf(h.doc.pageUrl));
-    const gated = analyzer.isNavQuestion(q.question) ? 'nav' : r.hits.length === 0 ? 'nohit' : undefined;
+    const gated = r.hits.length === 0 ? ('nohit' as const) : undefined;
     return {
       x: decisionFeatures(r),
       y1: answerable && pages.length > 0 && q.expected.includes(pages[0]) ? 1 : 0,
       y3: answerable && pages.some((p) => q.expected.includes(p)) ? 1 : 0,
       answerable,
       gated,
+      navNamed: analyzer.isNavQuestion(q.question),
       group: c.name,
     };
   });

@@ -40,6 +40,7 @@ export const nb = {
     nextStep: 'Takk – beklager at svaret ikke hjalp. Du kan sende saken til utdanningsteamet (skriv «spør teamet»), eller kontakte fylkets servicetorg.',
     contactTitle: 'Kontakt servicetorget',
     others: 'Andre sider som kan passe:',
+    navNote: 'Spørsmålet nevner en ytelse eller et tiltak fra NAV. Svaret gjelder fylkets tilbud; hva bruker har rett til fra NAV, følger NAVs egne regler.',
   },
   clarify: {
     title: 'Mente du …?',

@@ -197,7 +197,7 @@ export class VeiviserBot extends TeamsActivityHandler {
     this.o.onQuestion?.(record.outcome);
     this.o.log.info({ event: 'question', questionId: record.id, outcome: record.outcome, coverage: record.coverage, ms: Number(process.hrtime.bigint() - started) / 1e6 });
     let card: Record<string, unknown>;
-    if (result.decision === 'answer' && top) card = this.answerCard(faq, top.doc, text, record.id, 'none', result.alternatives.map((h) => h.doc));
+    if (result.decision === 'answer' && top) card = this.answerCard(faq, top.doc, text, record.id, 'none', result.alternatives.map((h) => h.doc), result.navNote);
     else if (result.decision === 'clarify') {
       card = renderCard('clarify', {
         ...nb.clarify,
@@ -215,8 +215,9 @@ export class VeiviserBot extends TeamsActivityHandler {
     return renderCard('escalate', { ...nb.escalate, contactUrl: this.o.contactUrl(), question: question.slice(0, 2000), canEscalate: Boolean(this.o.tickets), escalateTitle: nb.escalate.toTeam });
   }
 
-  private answerCard(faq: FaqService, doc: SectionDoc, question: string, questionId: string, feedback: 'none' | 'yes' | 'no', others: SectionDoc[] = []): Record<string, unknown> {
+  private answerCard(faq: FaqService, doc: SectionDoc, question: string, questionId: string, feedback: 'none' | 'yes' | 'no', others: SectionDoc[] = [], navNote = false): Record<string, unknown> {
     return renderCard('answer', {
+      navNote: navNote ? nb.answer.navNote : '',
       othersTitle: nb.answer.others,
       others: others.map((d) => ({ url: d.url, label: mdLinkText(d.heading === d.title ? d.title : `${d.heading} – ${d.title}`) })),
       heading: doc.heading,

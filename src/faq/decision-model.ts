@@ -181,7 +181,12 @@ export interface DecisionOutcome {
   features: number[];
 }
 
-/** Answer, clarify or escalate, from what the index found (NAV questions are sorted out before this). */
+/**
+ * Answer, clarify or escalate, from what the index found. A question that names a NAV benefit or
+ * measure is answered from the county's pages only when they surely answer it (what the county
+ * offers someone on AAP, say); otherwise it belongs to NAV (the caller turns the outcome into
+ * 'nav' then).
+ */
 export function decide(result: SearchResult, model: DecisionModel): DecisionOutcome {
   if (result.hits.length === 0) return { decision: 'escalate', candidates: [], alternatives: [], p1: 0, p3: 0, features: FEATURES.map(() => 0) };
   const x = decisionFeatures(result);
@@ -228,8 +233,10 @@ export interface FitRow {
   y3?: 0 | 1;
   /** The site can answer it (for the cut-offs' figures). */
   answerable: boolean;
-  /** Sorted out before the model (the NAV gate, or no hit at all). */
-  gated?: 'nav' | 'nohit';
+  /** Sorted out before the model: no hit at all. */
+  gated?: 'nohit';
+  /** Names a NAV benefit or measure: answered from the county only when P1 reaches the answer cut-off, else sent to NAV. */
+  navNamed?: boolean;
   /** Fold for cross-validation of the cut-offs (a county). */
   group?: string;
 }
@@ -344,7 +351,11 @@ export function figuresOf(rows: FitRow[], decisions: ('answer' | 'clarify' | 'es
 export const LIMITS = { wrong: 5, clarify: 30, unansweredOk: 85 };
 
 function decisionsFor(rows: FitRow[], probs: { p1: number; p3: number }[], a: number, c: number): ('answer' | 'clarify' | 'escalate' | 'nav')[] {
-  return rows.map((r, i) => (r.gated === 'nav' ? 'nav' : r.gated === 'nohit' ? 'escalate' : decideOn(probs[i].p1, probs[i].p3, { answer: a, clarify: c })));
+  return rows.map((r, i) => {
+    if (r.gated === 'nohit') return 'escalate';
+    const d = decideOn(probs[i].p1, probs[i].p3, { answer: a, clarify: c });
+    return r.navNamed && d !== 'answer' ? 'nav' : d;
+  });
 }
 
 /**

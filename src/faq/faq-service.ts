@@ -63,6 +63,8 @@ export interface FaqResult {
   candidates: Hit[];
   /** For a direct answer with a close runner-up: «Andre sider som kan passe» (other pages). */
   alternatives: Hit[];
+  /** The question names a NAV benefit or measure that the county's answer does not decide: say that NAV's rules apply. */
+  navNote?: boolean;
   /** P(top page right), P(a right page among the first three), and the features they came from (not for NAV). */
   p1?: number;
   p3?: number;
@@ -96,8 +98,14 @@ export class FaqService {
   ask(question: string): FaqResult {
     const result = this.index.query(question, 8);
     const hits = result.hits.slice(0, 5);
-    if (this.analyzer.isNavQuestion(question)) return { decision: 'nav', hits, candidates: [], alternatives: [] };
-    return { ...decide(result, this.model), hits };
+    const d = decide(result, this.model);
+    // A NAV benefit or measure named: the county's answer only when its pages surely answer the
+    // question (with the line that NAV's own rules apply to the benefit); the rest goes to NAV.
+    if (this.analyzer.isNavQuestion(question)) {
+      if (d.decision === 'answer') return { ...d, hits, navNote: true };
+      return { ...d, decision: 'nav', hits, candidates: [], alternatives: [] };
+    }
+    return { ...d, hits };
   }
 
   /** One line that says what a section is about (its first sentence, clipped): shown under each «Mente du …?» candidate. */

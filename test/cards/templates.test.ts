@@ -10,7 +10,7 @@ const sample: Record<string, Record<string, unknown>> = {
     updated: nb.answer.updated('14. august 2026'), general: nb.answer.general, helpfulTitle: 'Nyttig', notHelpfulTitle: 'Ikke nyttig', readMoreTitle: 'Les mer',
     thanks: nb.answer.thanks, nextStep: nb.answer.nextStep, contactTitle: 'Kontakt', contactUrl: 'https://fylke.example.no/kontakt',
     url: 'https://fylke.example.no/praksiskandidat#hvem', questionId: 'q1', sectionId: 's1', feedback: 'none', canEscalate: true, escalateTitle: 'Send til utdanningsteamet', canBook: true, bookTitle: 'Bestill trepartssamtale',
-    othersTitle: nb.answer.others, others: [],
+    othersTitle: nb.answer.others, others: [], navNote: '',
   },
   clarify: { ...nb.clarify, noneTitle: 'Ingen av disse', questionId: 'q1', question: 'fagbrev uten læreplass', candidates: [{ id: 's1', rank: 0, heading: 'Praksiskandidat', title: 'Fagopplæring', line: 'Du kan ta fagbrev på grunnlag av lang praksis.' }, { id: 's2', rank: 1, heading: 'Privatist', title: 'Eksamen', line: '' }] },
   escalate: { ...nb.escalate, contactUrl: 'https://fylke.example.no/kontakt' },
@@ -39,6 +39,13 @@ describe('Adaptive Card templates', () => {
     assert.match(no, /Kontakt/);
     assert.match(no, /"verb":"ticketForm"/, '"Ikke nyttig" offers sending the case to the team');
     assert.doesNotMatch(before, /"verb":"ticketForm"/);
+  });
+
+  it('the answer card says NAV\'s own rules apply only when the question named a NAV benefit', () => {
+    assert.doesNotMatch(JSON.stringify(renderCard('answer', sample.answer)), /NAVs egne regler/);
+    const card = renderCard('answer', { ...sample.answer, navNote: nb.answer.navNote });
+    assert.match(JSON.stringify(card), /Svaret gjelder fylkets tilbud; hva bruker har rett til fra NAV, følger NAVs egne regler/);
+    assert.deepEqual(validate(card), []);
   });
 
   it('the answer card lists «Andre sider som kan passe» as links only when there are some', () => {

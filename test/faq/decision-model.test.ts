@@ -101,12 +101,15 @@ describe('the decision model file', () => {
     assert.ok((m.fitted.figures?.answeredWrong ?? 100) <= LIMITS.wrong + 1);
   });
 
-  it('the shipped model answers a clear match and escalates a question the site does not know', () => {
+  it('the shipped model is far surer of a full match than of a question the site does not know, and escalates the latter', () => {
     const m = loadDecisionModel();
     const spread = [page('/a/x', 10, 1), page('/b/y', 4, 0.4), page('/c/z', 3, 0.3), page('/d/w', 2, 0.3), page('/e/v', 2, 0.2), page('/f/u', 1, 0.2)];
-    assert.equal(decide(result(spread), m).decision, 'answer');
+    const full = decide(result(spread), m);
+    assert.notEqual(full.decision, 'escalate');
     const unknown = [page('/a/x', 1, 0.15), page('/b/y', 0.9, 0.15), page('/c/z', 0.8, 0.1)];
-    assert.equal(decide(result(unknown, 0.85), m).decision, 'escalate');
+    const poor = decide(result(unknown, 0.85), m);
+    assert.equal(poor.decision, 'escalate');
+    assert.ok(full.p1 > poor.p1 + 0.3 && full.p3 > poor.p3 + 0.3, `${full.p1} vs ${poor.p1}`);
   });
 
   it('refuses a file made for other features, or with the wrong number of weights, in Norwegian', () => {

@@ -60,6 +60,7 @@ describe('FAQ decisions and excerpts (small corpus, a hand-set decision model)',
     doc('vurdering', 'Kompetanse', 'Vurdering av realkompetanse', 'Fylket kan vurdere realkompetanse for voksne som har lang erfaring. Vurderingen er gratis for dem som har rett.'),
     doc('eksamen#a', 'Eksamen for voksne', 'Eksamen i fellesfag', 'Voksne kan ta eksamen i norsk og matematikk.'),
     doc('eksamen2#b', 'Eksamen for privatister', 'Eksamen i fellesfag som privatist', 'Voksne kan ta eksamen i norsk og matematikk som privatist.'),
+    doc('nav#kurs', 'Samarbeid med NAV', 'Kurs for deltakere med AAP', 'Fylket har kveldskurs i fellesfag for deltakere som mottar AAP. Kursene er gratis og går i Fjordvik.'),
   ];
   const faq = new FaqService(analyzer, t, docs);
 
@@ -78,6 +79,17 @@ describe('FAQ decisions and excerpts (small corpus, a hand-set decision model)',
     assert.equal(r.decision, 'clarify');
     assert.ok(r.candidates.length >= 2 && r.candidates.length <= 3);
     assert.equal(new Set(r.candidates.map((c) => c.doc.pageUrl)).size, r.candidates.length);
+  });
+
+  it('answers a question naming a NAV benefit from the county\'s page when it surely answers it, with the note that NAV\'s rules apply; the rest goes to NAV', () => {
+    const county = faq.ask('hvilke kveldskurs har fylket for deltakere med AAP');
+    assert.equal(county.decision, 'answer');
+    assert.equal(county.navNote, true);
+    assert.equal(county.hits[0].doc.id, 'https://fylke.example.no/nav#kurs');
+    const nav = faq.ask('hvor lenge kan bruker få tiltakspenger');
+    assert.equal(nav.decision, 'nav');
+    assert.equal(nav.navNote, undefined);
+    assert.equal(faq.ask('hvem kan bli praksiskandidat').navNote, undefined, 'no NAV note on ordinary answers');
   });
 
   it('escalates when nothing covers the question', () => {
