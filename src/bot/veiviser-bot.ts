@@ -37,8 +37,8 @@ export interface BotOptions {
 }
 
 const Id = z.string().min(1).max(200);
-const FeedbackData = z.object({ questionId: Id, sectionId: z.string().max(2048).optional(), helpful: z.boolean() }).strict();
-const ChooseData = z.object({ questionId: Id, sectionId: z.string().min(1).max(2048), rank: z.coerce.number().int().min(0).max(2).optional() }).strict();
+const FeedbackData = z.object({ questionId: Id, sectionId: z.string().max(2048).optional(), helpful: z.boolean(), question: z.string().max(2000).optional() }).strict();
+const ChooseData = z.object({ questionId: Id, sectionId: z.string().min(1).max(2048), rank: z.coerce.number().int().min(0).max(2).optional(), question: z.string().max(2000).optional() }).strict();
 const NoneData = z.object({ questionId: Id, question: z.string().max(2000).optional() }).strict();
 const AskData = z.object({ question: z.string().min(1).max(500) }).strict();
 
@@ -223,6 +223,7 @@ export class VeiviserBot extends TeamsActivityHandler {
       heading: doc.heading,
       source: nb.answer.source(doc.title),
       excerpt: question ? faq.excerpt(doc, question) : faq.excerpt(doc, doc.heading),
+      question: question.slice(0, 2000),
       updated: doc.updated ? nb.answer.updated(nbDate(doc.updated)) : '',
       general: nb.answer.general,
       helpfulTitle: nb.answer.helpful,
@@ -282,7 +283,10 @@ export class VeiviserBot extends TeamsActivityHandler {
           this.o.log.info({ event: 'feedback', questionId: d.questionId, helpful: d.helpful });
           const doc = faq?.section(d.sectionId ?? owned.q.topSectionId ?? '');
           if (!faq || !doc) return { message: d.helpful ? nb.answer.thanks : nb.answer.nextStep };
-          return { card: this.answerCard(faq, doc, '', d.questionId, d.helpful ? 'yes' : 'no') };
+          // The card stays as it was (same excerpt, from the question the card carries; Veiviser
+          // keeps no text of answered questions), with thanks or the next step added.
+          const question = d.question ?? '';
+          return { card: this.answerCard(faq, doc, question, d.questionId, d.helpful ? 'yes' : 'no', [], Boolean(question) && faq.analyzer.isNavQuestion(question)) };
         }
         case 'choose': {
           const d = ChooseData.parse(data);
@@ -292,7 +296,7 @@ export class VeiviserBot extends TeamsActivityHandler {
           if (!faq || !doc) return { message: nb.unknownSection, status: 404 };
           // The veileder's choice is a label for the decision (which candidate was right).
           if (d.rank !== undefined) await this.o.store.setChoice(d.questionId, d.rank, new Date().toISOString());
-          return { card: this.answerCard(faq, doc, '', d.questionId, 'none') };
+          return { card: this.answerCard(faq, doc, d.question ?? owned.q.text ?? '', d.questionId, 'none') };
         }
         case 'none': {
           const d = NoneData.parse(data);

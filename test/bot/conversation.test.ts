@@ -175,15 +175,28 @@ describe('conversations over HTTP (Teams-shaped activities, loopback Bot Connect
     assert.equal((await h.app.store.getQuestion(q.id))?.feedback?.helpful, true);
   });
 
-  it('"Ikke nyttig" is stored and offers the next step', async () => {
-    await ask('frist privatisteksamen høst');
+  it('"Ikke nyttig" keeps the card as it was, adds the next step (not styled as an error), and carries the question into the ticket form', async () => {
+    type Block = { type: string; text?: string; color?: string; actions?: { verb?: string; data?: Record<string, unknown> }[] };
+    const question = 'hvordan blir man praksiskandidat?';
+    const answer = cardOf(await ask(question))!;
     const q = (await h.app.store.listQuestions()).at(-1);
     assert.ok(q);
-    const res = await h.post(teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'feedback', data: { questionId: q.id, helpful: false } } } }));
-    const body = res.body as { value: unknown };
-    assert.match(json(body.value), /spør teamet/);
-    assert.match(json(body.value), /servicetorg/);
+    const body = answer.body as Block[];
+    const notHelpful = body.find((b) => b.type === 'ActionSet')!.actions!.find((a) => a.verb === 'feedback' && a.data?.helpful === false)!;
+    const res = await h.post(teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'feedback', data: notHelpful.data } } }));
+    const after = (res.body as { value: Record<string, unknown> }).value;
+    const texts = (b: Record<string, unknown>) => (b.body as Block[]).filter((x) => x.type === 'TextBlock').map((x) => x.text);
+    // The same heading and excerpt as before; the next step added below.
+    assert.deepEqual(texts(after).slice(0, 3), texts(answer).slice(0, 3));
+    const next = (after.body as Block[]).find((b) => /spør teamet/.test(b.text ?? ''))!;
+    assert.equal(next.color, undefined, 'the next step is not red');
+    assert.match(json(after), /servicetorg/);
     assert.equal((await h.app.store.getQuestion(q.id))?.feedback?.helpful, false);
+    // «Send til utdanningsteamet» opens the form with the question filled in.
+    const toTeam = (after.actions as { verb?: string; data?: Record<string, unknown> }[]).find((a) => a.verb === 'ticketForm')!;
+    assert.equal(toTeam.data?.question, question);
+    const form = await h.post(teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'ticketForm', data: toTeam.data } } }));
+    assert.match(json((form.body as { value: unknown }).value), new RegExp(question));
   });
 
   it('refuses forged card actions: another user, unknown verb, malformed data — and changes nothing', async () => {

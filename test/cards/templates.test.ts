@@ -10,7 +10,7 @@ const sample: Record<string, Record<string, unknown>> = {
     updated: nb.answer.updated('14. august 2026'), general: nb.answer.general, helpfulTitle: 'Nyttig', notHelpfulTitle: 'Ikke nyttig', readMoreTitle: 'Les mer',
     thanks: nb.answer.thanks, nextStep: nb.answer.nextStep, contactTitle: 'Kontakt', contactUrl: 'https://fylke.example.no/kontakt',
     url: 'https://fylke.example.no/praksiskandidat#hvem', questionId: 'q1', sectionId: 's1', feedback: 'none', canEscalate: true, escalateTitle: 'Send til utdanningsteamet', canBook: true, bookTitle: 'Bestill trepartssamtale',
-    othersTitle: nb.answer.others, others: [], navNote: '',
+    othersTitle: nb.answer.others, others: [], navNote: '', question: 'hvem kan bli praksiskandidat',
   },
   clarify: { ...nb.clarify, noneTitle: 'Ingen av disse', questionId: 'q1', question: 'fagbrev uten læreplass', candidates: [{ id: 's1', rank: 0, heading: 'Praksiskandidat', title: 'Fagopplæring', line: 'Du kan ta fagbrev på grunnlag av lang praksis.' }, { id: 's2', rank: 1, heading: 'Privatist', title: 'Eksamen', line: '' }] },
   escalate: { ...nb.escalate, contactUrl: 'https://fylke.example.no/kontakt' },
