@@ -12,6 +12,9 @@ import { ticketTexts } from './ticket-texts.nb.js';
 
 const card = (content: Record<string, unknown>) => ({ contentType: 'application/vnd.microsoft.card.adaptive', content });
 
+/** The outbox row that stands for the veileder's confirmation card (one per ticket, so every change can replace it). */
+export const veilederCardRowId = (t: Ticket): string => `${t.id}:kvittering`;
+
 export interface AnnouncerDeps {
   clock: () => Date;
   /** Teams user ids of the team's members, for Universal Actions refresh (may be empty). */
@@ -35,7 +38,11 @@ export function makeAnnouncer(deps: AnnouncerDeps) {
     if (e.action === 'opprettet' && t.requester.cardActivityId) {
       // The veileder's confirmation card is already shown (it replaced the form): recorded as a
       // delivered card, so later updates (retention's redacted version) can replace it.
-      out.push({ ...base, id: randomUUID(), kind: 'post', card: 'veileder', conversationKey: t.requester.conversationKey, activity: {}, status: 'sent', deliveredActivityId: t.requester.cardActivityId, deliveredAt: at });
+      out.push({ ...base, id: veilederCardRowId(t), kind: 'post', card: 'veileder', conversationKey: t.requester.conversationKey, activity: {}, status: 'sent', deliveredActivityId: t.requester.cardActivityId, deliveredAt: at });
+    } else if (t.requester.cardActivityId) {
+      // The veileder's own card follows the ticket, as the channel card does (state, owner, answer, actions).
+      const canReopen = Boolean(t.answer) && now.getTime() - Date.parse(t.answer?.at ?? at) <= deps.reopenDays * 86_400_000;
+      out.push({ ...base, id: randomUUID(), kind: 'update', replaces: veilederCardRowId(t), conversationKey: t.requester.conversationKey, activity: { type: 'message', attachments: [card(veilederTicketCard(t, { now, canReopen }))] } });
     }
     if (t.channel?.cardMessageId) {
       // Everyone who sees a channel card is on the team; the edge still checks the roster on every

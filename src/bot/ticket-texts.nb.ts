@@ -33,7 +33,7 @@ export const ticketTexts = {
   },
   created: (t: Ticket, channelKnown: boolean) =>
     channelKnown
-      ? `Saken ${t.id} er sendt til utdanningsteamet. Du får svaret her.`
+      ? 'Du får svaret her i chatten, og dette kortet viser hvordan det går med saken.'
       : `Saken ${t.id} er registrert, men ingen kanal for utdanningsteamet er satt opp ennå. Be teamet skrive «@Veiviser bruk denne kanalen» i kanalen sin.`,
   reminder: (t: Ticket, hours: number) => `⏰ Påminnelse: sak **${t.id}** (${SECTION_LABELS[t.section]}) har ventet i ${hours} arbeidstimer uten at noen har tatt den.`,
   agenda: (groups: { section: string; lines: string[] }[], now: Date) =>

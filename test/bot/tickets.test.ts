@@ -83,10 +83,12 @@ describe('tickets over HTTP: escalation to the education team channel and back',
   });
 
   it('creates a ticket, posts its card in the routed channel, and confirms to the veileder', async () => {
-    const r = await invoke(kari, 'ticketCreate', { question: 'Bruker har jobbet 8 år som assistent i barnehage. Fagbrev på jobb eller praksiskandidat?', section: 'fagopplaering', ageBand: '25+', grunnskole: 'ja', upperSecondary: 'delvis', norwegianLevel: 'B2', office: 'NAV Fjordvik', consent: 'true' });
+    // The form is the message 'form-kari-1' in Kari's chat: the confirmation replaces it there.
+    const data = { question: 'Bruker har jobbet 8 år som assistent i barnehage. Fagbrev på jobb eller praksiskandidat?', section: 'fagopplaering', ageBand: '25+', grunnskole: 'ja', upperSecondary: 'delvis', norwegianLevel: 'B2', office: 'NAV Fjordvik', consent: 'true' };
+    const r = await h.post(teamsActivity(h, { type: 'invoke', name: 'adaptiveCard/action', from: kari, replyToId: 'form-kari-1', value: { action: { type: 'Action.Execute', verb: 'ticketCreate', data } } }));
     const confirm = json(body(r).value);
     assert.match(confirm, /UT-\d{4}-0001/);
-    assert.match(confirm, /sendt til utdanningsteamet/);
+    assert.equal(confirm.match(/sendt til utdanningsteamet/g)?.length, 1, 'said once');
     const [t] = await h.app.store.listTickets();
     assert.equal(t.state, 'ny');
     assert.equal(t.channel?.conversationKey, `channel:${CHANNEL}`);
@@ -111,6 +113,9 @@ describe('tickets over HTTP: escalation to the education team channel and back',
     assert.equal(after?.state, 'tatt');
     const update = await waitFor((s) => s.method === 'PUT' && s.conversationId === CHANNEL);
     assert.match(json(update.activity), /Ola Rådgiver/);
+    // The veileder's own card follows: it says who works on it.
+    const own = await waitFor((s) => s.method === 'PUT' && s.conversationId === 'a:personal-kari' && s.activityId === 'form-kari-1');
+    assert.match(json(own.activity), /Ola Rådgiver i utdanningsteamet arbeider med saken/);
   });
 
   it('a stale action changes nothing and shows who changed the ticket', async () => {
@@ -138,6 +143,10 @@ describe('tickets over HTTP: escalation to the education team channel and back',
     const toKari = await waitFor((s) => s.conversationId === 'a:personal-kari' && json(s.activity).includes('har svart'));
     assert.match(json(toKari.activity), /Fagbrev på jobb passer best/);
     assert.match(json(toKari.activity), /Løst, takk/);
+    // The confirmation card in Kari's chat no longer says «Ny» with «Trekk saken»: it shows the answer.
+    const own = await waitFor((s) => s.method === 'PUT' && s.activityId === 'form-kari-1' && json(s.activity).includes('Besvart'));
+    assert.match(json(own.activity), /Fagbrev på jobb passer best/);
+    assert.doesNotMatch(json(own.activity), /Trekk saken/);
     const answered = await h.app.store.getTicket(t.id);
     const done = await invoke(kari, 'ticketResolve', { ticketId: t.id, version: answered?.version });
     assert.equal(body(done).statusCode, 200);

@@ -119,7 +119,7 @@ describe('e2e: ticket flow in the Microsoft 365 Agents Playground (Teams mock) +
     await shot('1-form', form2.getByRole('button', { name: 'Send til teamet', exact: true }));
     await form2.getByRole('button', { name: 'Send til teamet', exact: true }).click();
 
-    const confirmation = cards.filter({ hasText: /Saken UT-\d{4}-0001 er sendt til utdanningsteamet\. Du får svaret her\./ }).last();
+    const confirmation = cards.filter({ hasText: /Du får svaret her i chatten, og dette kortet viser hvordan det går med saken\./ }).last();
     await confirmation.waitFor();
     const [created] = await store.listTickets();
     assert.ok(created, 'the ticket is stored');
@@ -205,10 +205,12 @@ describe('e2e: ticket flow in the Microsoft 365 Agents Playground (Teams mock) +
     const toChannel = outbox.filter((m) => m.conversationKey === channel.conversationKey);
     assert.deepEqual(toChannel.map((m) => m.kind).sort(), ['post', 'update', 'update', 'update']);
     // To the veileder: the confirmation card that replaced the form (recorded as already shown, so
-    // later updates can reach it), and the answer posted.
+    // later updates can reach it), the answer posted, and the confirmation card updated on every change.
     const toVeileder = outbox.filter((m) => m.conversationKey === done.requester.conversationKey);
-    assert.deepEqual(toVeileder.map((m) => [m.kind, m.card, m.attempts > 0]), [['post', 'veileder', false], ['post', 'veileder', true]]);
+    assert.deepEqual(toVeileder.filter((m) => m.kind === 'post').map((m) => [m.card, m.attempts > 0]), [['veileder', false], ['veileder', true]]);
     assert.equal(toVeileder[0].deliveredActivityId, done.requester.cardActivityId);
+    const updates = toVeileder.filter((m) => m.kind === 'update');
+    assert.ok(updates.length >= 2 && updates.every((m) => m.replaces === toVeileder[0].id), 'the veileder\'s own card follows the ticket');
     assert.ok(done.requester.cardActivityId, 'the playground sends the form\'s message id with the action');
 
     // The channel card itself (one card, updated in place) now says Lukket.
