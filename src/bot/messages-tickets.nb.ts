@@ -103,6 +103,8 @@ export const nbTickets = {
     heading: (id: string, state: string) => `Saken din ${id} · ${state}`,
     status: {
       ny: 'Saken er sendt til utdanningsteamet. Ingen har tatt den ennå.',
+      /** State ny, but no channel for the team is chosen yet: the truth, and what happens next. */
+      waiting: 'Saken venter: utdanningsteamet har ikke valgt en kanal i Teams ennå. Den sendes dit så snart kanalen er valgt.',
       tatt: (owner: string) => `${owner} i utdanningsteamet arbeider med saken.`,
       venter: 'Utdanningsteamet trenger mer informasjon fra deg.',
       besvart: 'Utdanningsteamet har svart.',
@@ -152,6 +154,7 @@ export const nbTickets = {
     'lagret-som-faq': () => 'lagret svaret som FAQ',
     leveringsfeil: () => 'kunne ikke levere en melding',
     purret: () => 'minnet teamet på saken',
+    'sendt-til-kanal': () => 'sendte saken til teamets kanal',
   } satisfies Record<TicketAction, (note?: string) => string>,
 
   /** For a stale action: what changed since the card was shown ("Saken ble tatt av Kari for 2 min siden"). */
@@ -169,6 +172,7 @@ export const nbTickets = {
     'lagret-som-faq': (who: string, ago: string) => `Svaret ble lagret som FAQ av ${who} ${ago}.`,
     leveringsfeil: (_who: string, ago: string) => `En melding om saken kunne ikke leveres ${ago}.`,
     purret: (_who: string, ago: string) => `Veiviser minnet teamet på saken ${ago}.`,
+    'sendt-til-kanal': (_who: string, ago: string) => `Saken ble sendt til teamets kanal ${ago}.`,
   } satisfies Record<TicketAction, (who: string, ago: string) => string>,
 
   /** The age of a ticket, and "… ago" for notices. */

@@ -48,7 +48,7 @@ export function makeAnnouncer(deps: AnnouncerDeps) {
       // Everyone who sees a channel card is on the team; the edge still checks the roster on every
       // action. refresh lets Teams ask for each member's own view as the ticket changes.
       const content = ticketCard(t, { view: 'team', now, members: deps.members(t.channel.teamId), refreshUserIds: deps.refreshUserIds(t.channel.teamId) });
-      if (e.action === 'opprettet') {
+      if (e.action === 'opprettet' || e.action === 'sendt-til-kanal') {
         out.push({ ...base, id: t.channel.cardMessageId, kind: 'post', card: 'channel', conversationKey: t.channel.conversationKey, activity: { type: 'message', summary: ticketTexts.channelSummary(t), attachments: [card(content)] } });
       } else {
         out.push({ ...base, id: randomUUID(), kind: 'update', replaces: t.channel.cardMessageId, conversationKey: t.channel.conversationKey, activity: { type: 'message', attachments: [card(content)] } });

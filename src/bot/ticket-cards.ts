@@ -278,7 +278,7 @@ export function veilederActions(t: Ticket, canReopen: boolean): Set<VeilederActi
 export function veilederTicketCard(t: Ticket, p: { now: Date; notice?: string; canReopen: boolean }): Card {
   const { now } = p;
   const actions = veilederActions(t, p.canReopen);
-  const status = t.state === 'tatt' ? m.veileder.status.tatt(t.owner?.name ?? m.card.noOwner) : m.veileder.status[t.state];
+  const status = t.state === 'tatt' ? m.veileder.status.tatt(t.owner?.name ?? m.card.noOwner) : t.state === 'ny' && !t.channel ? m.veileder.status.waiting : m.veileder.status[t.state];
   const facts: Fact[] = [
     { label: m.card.section, value: m.sections[t.section] },
     { label: m.veileder.sent, value: shortTime(t.createdAt, now) },

@@ -124,6 +124,7 @@ export class TicketEdge {
       setBy: { id: 'veiviser', name: 'Veiviser (standard ved installasjon)' }, setAt: this.clock().toISOString(),
     });
     this.d.log.info({ event: 'escalation_channel_default', teamId });
+    await this.sendWaitingTickets();
   }
 
   /** Card actions of the ticket flow; undefined when the verb is not a ticket verb. */
@@ -294,6 +295,20 @@ export class TicketEdge {
     return fits[0]?.c;
   }
 
+  /** Tickets made while no channel fitted them go to the channel that fits now (oldest first). */
+  private async sendWaitingTickets(): Promise<void> {
+    const waiting = (await this.d.store.listTickets()).filter((t) => !t.channel && ['ny', 'tatt', 'venter', 'besvart'].includes(t.state)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    let sent = 0;
+    for (const t of waiting) {
+      const ch = await this.route(t.section, t.region);
+      if (ch && (await this.d.tickets.sendToChannel(t.id, { conversationKey: ch.conversationKey, teamId: ch.teamId, cardMessageId: randomUUID() }))) sent++;
+    }
+    if (sent) {
+      this.d.log.info({ event: 'waiting_tickets_sent', count: sent });
+      this.d.kick?.();
+    }
+  }
+
   private async myTickets(ctx: TurnContext): Promise<Ticket[]> {
     const me = actorId(ctx);
     return (await this.d.store.listTickets()).filter((t) => t.requester.id === me);
@@ -444,6 +459,7 @@ export class TicketEdge {
     };
     await this.d.store.saveEscalationChannel(channel);
     this.d.log.info({ event: 'escalation_channel_set', teamId, sections, regions: regions.length });
+    await this.sendWaitingTickets();
     const filter = [...sections.map((s) => SECTION_LABELS[s].toLowerCase()), ...regions].join(', ');
     await ctx.sendActivity(ticketTexts.channelSet(filter));
   }

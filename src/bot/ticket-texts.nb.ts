@@ -34,7 +34,7 @@ export const ticketTexts = {
   created: (t: Ticket, channelKnown: boolean) =>
     channelKnown
       ? 'Du får svaret her i chatten, og dette kortet viser hvordan det går med saken.'
-      : `Saken ${t.id} er registrert, men ingen kanal for utdanningsteamet er satt opp ennå. Be teamet skrive «@Veiviser bruk denne kanalen» i kanalen sin.`,
+      : `Saken ${t.id} er lagret, men utdanningsteamet har ikke valgt en kanal i Teams ennå. Be teamet skrive «@Veiviser bruk denne kanalen» i kanalen sin; da sendes saken dit.`,
   reminder: (t: Ticket, hours: number) => `⏰ Påminnelse: sak **${t.id}** (${SECTION_LABELS[t.section]}) har ventet i ${hours} arbeidstimer uten at noen har tatt den.`,
   agenda: (groups: { section: string; lines: string[] }[], now: Date) =>
     groups.length === 0

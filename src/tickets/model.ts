@@ -36,7 +36,7 @@ export interface Actor {
 
 export type TicketAction =
   | 'opprettet' | 'tatt' | 'tildelt' | 'besvart' | 'spurt' | 'info-lagt-til' | 'lukket' | 'trukket'
-  | 'gjenapnet' | 'lost' | 'lagret-som-faq' | 'leveringsfeil' | 'purret';
+  | 'gjenapnet' | 'lost' | 'lagret-som-faq' | 'leveringsfeil' | 'purret' | 'sendt-til-kanal';
 
 export interface TicketEvent {
   at: string;

@@ -262,6 +262,24 @@ export class TicketService {
     return closed;
   }
 
+  /**
+   * A ticket made before the team had chosen a channel goes to the channel chosen now: its card is
+   * posted there, and the veileder's card says it has reached the team. Only open tickets without a
+   * channel; returns false when the ticket has one already (or is closed).
+   */
+  async sendToChannel(ticketId: string, channel: NonNullable<Ticket['channel']>): Promise<boolean> {
+    for (let i = 0; i < 5; i++) {
+      const t = await this.deps.store.getTicket(ticketId);
+      if (!t || t.channel || !['ny', 'tatt', 'venter', 'besvart'].includes(t.state)) return false;
+      const at = this.clock().toISOString();
+      const event: TicketEvent = { at, actor: { id: 'veiviser', name: ROLE_NAMES.system }, action: 'sendt-til-kanal' };
+      const r = await this.deps.store.updateTicket(t.id, t.version, (x) => ({ ...x, channel, updatedAt: at, history: [...x.history, event] }), (x) => this.deps.announce?.(x, event) ?? []);
+      if (r.ok) return true;
+      if (r.reason === 'not-found') return false;
+    }
+    return false;
+  }
+
   /** Records a delivery that failed for good, so the card can show it. No version check: it is the system's note. */
   async markDeliveryProblem(ticketId: string, reason: string, opts: { announce: boolean } = { announce: true }): Promise<void> {
     for (let i = 0; i < 5; i++) {

@@ -69,7 +69,7 @@ export const t = {
   },
   actions: {
     opprettet: 'opprettet', tatt: 'tatt', tildelt: 'tildelt', besvart: 'besvart', spurt: 'spørsmål til veileder', 'info-lagt-til': 'info fra veileder',
-    lukket: 'lukket', trukket: 'trukket', gjenapnet: 'gjenåpnet', lost: 'løst', 'lagret-som-faq': 'lagret som FAQ', leveringsfeil: 'leveringsfeil', purret: 'påminnelse',
+    lukket: 'lukket', trukket: 'trukket', gjenapnet: 'gjenåpnet', lost: 'løst', 'lagret-som-faq': 'lagret som FAQ', leveringsfeil: 'leveringsfeil', purret: 'påminnelse', 'sendt-til-kanal': 'sendt til kanalen',
   } as Record<string, string>,
   age: (h: number) => (h < 1 ? 'under 1 t' : h < 48 ? `${h} t` : `${Math.floor(h / 24)} d`),
   bookinger: {
