@@ -7,6 +7,7 @@
  * in RichTextBlock/TextRun, which Teams renders as plain text (no Markdown, no HTML), so it can
  * neither change the card's structure nor its formatting.
  */
+import { calendarDate, dateTime } from '../text/time.nb.js';
 import * as ACData from 'adaptivecards-templating';
 import {
   AGE_BANDS, GRUNNSKOLE, NORWEGIAN_LEVELS, SECTIONS, UPPER_SECONDARY,
@@ -62,37 +63,17 @@ function withSubmitFallback(node: unknown): unknown {
 
 // ---------------------------------------------------------------- time, in Europe/Oslo
 
-const osloFormat = new Intl.DateTimeFormat('nb-NO', {
-  timeZone: 'Europe/Oslo', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-});
-const MONTHS = ['jan.', 'feb.', 'mars', 'apr.', 'mai', 'juni', 'juli', 'aug.', 'sep.', 'okt.', 'nov.', 'des.'];
-
-function oslo(d: Date): { year: number; month: number; day: number; hour: string; minute: string } {
-  const p: Record<string, string> = {};
-  for (const part of osloFormat.formatToParts(d)) p[part.type] = part.value;
-  return { year: Number(p.year), month: Number(p.month), day: Number(p.day), hour: p.hour, minute: p.minute };
-}
-
-/** "21.11 kl. 10.02" (with the year when it is not this year). */
+/** «21. nov. kl. 10.02»: the one style for people (src/text/time.nb.ts). */
 export function shortTime(iso: string, now: Date): string {
-  const t = oslo(new Date(iso));
-  const year = t.year === oslo(now).year ? '' : `.${t.year}`;
-  return `${t.day}.${t.month}${year} ${m.at} ${t.hour}.${t.minute}`;
+  return dateTime(iso, now);
 }
 
-/** "21. nov. kl. 10.02" (with the year when it is not this year). */
+/** The same style; kept as a name for where the card says "when" in full. */
 export function longTime(iso: string, now: Date): string {
-  const t = oslo(new Date(iso));
-  const year = t.year === oslo(now).year ? '' : ` ${t.year}`;
-  return `${t.day}. ${MONTHS[t.month - 1]}${year} ${m.at} ${t.hour}.${t.minute}`;
+  return dateTime(iso, now);
 }
 
-/** A calendar date (ISO "2026-12-01") as "1. des. 2026". */
-export function calendarDate(isoDate: string): string {
-  const d = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDate);
-  if (!d) return isoDate;
-  return `${Number(d[3])}. ${MONTHS[Number(d[2]) - 1]} ${d[1]}`;
-}
+export { calendarDate };
 
 /** How old something is: "under 1 min", "12 min", "3 t", "2 dager". */
 export function ageText(fromIso: string, now: Date): string {
@@ -118,7 +99,8 @@ export function changeNotice(t: Ticket, now: Date): string {
 
 interface Fact { label: string; value: string }
 
-function situationFacts(s: Situation): Fact[] {
+/** The bruker's situation as labelled facts («Aldersgruppe: 25 eller eldre»), for the cards and the tab. */
+export function situationFacts(s: Situation): Fact[] {
   const facts: Fact[] = [];
   const l = m.situationLabels;
   if (s.ageBand) facts.push({ label: l.ageBand, value: m.situation.ageBand[s.ageBand] });

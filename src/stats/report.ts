@@ -3,6 +3,7 @@
  * formatted, so that no raw count under five ever leaves the server — not to the page, not to
  * a chart, not to a CSV file. One table shape serves the screen, the charts and the CSV export.
  */
+import { periodLabel } from '../text/time.nb.js';
 import { DateTime } from 'luxon';
 import type { Booking } from '../booking/model.js';
 import type { QuestionRecord } from '../store/store.js';
@@ -111,7 +112,7 @@ export function statisticsReport(input: ReportInput, granularity: Granularity, r
   tables.push({
     id: 'sporsmal', title: 'Spørsmål', description: 'Spørsmål stilt til Veiviser per periode, og hva som skjedde med dem.',
     columns: ['Periode', 'Stilt', 'Besvart', 'Oppklaring', 'Til teamet', 'Til NAV', 'Andel besvart', 'Nyttig', 'Ikke nyttig'],
-    rows: qs.map((r) => [r.period, s(r.asked), s(r.answered), s(r.clarified), s(r.escalated), s(r.nav), share(r.answered, r.asked), s(r.helpful), s(r.notHelpful)]),
+    rows: qs.map((r) => [periodLabel(r.period), s(r.asked), s(r.answered), s(r.clarified), s(r.escalated), s(r.nav), share(r.answered, r.asked), s(r.helpful), s(r.notHelpful)]),
     chart: { type: 'bar', labelColumn: 0, valueColumns: [2, 3, 4, 5], stacked: true },
   });
 
@@ -149,7 +150,7 @@ export function statisticsReport(input: ReportInput, granularity: Granularity, r
   tables.push({
     id: 'saker', title: 'Saker til utdanningsteamet', description: 'Saker opprettet per periode, median tid til første svar fra teamet og til svar (timer), og saker ingen har tatt etter 24 timer.',
     columns: ['Periode', 'Opprettet', 'Median timer til første respons', 'Median timer til svar', 'Forfalt'],
-    rows: ts.map((r) => [r.period, s(r.opened), hours(r.medianHoursToFirstResponse, r.opened), hours(r.medianHoursToAnswer, r.opened), s(r.overdue)]),
+    rows: ts.map((r) => [periodLabel(r.period), s(r.opened), hours(r.medianHoursToFirstResponse, r.opened), hours(r.medianHoursToAnswer, r.opened), s(r.overdue)]),
     chart: { type: 'line', labelColumn: 0, valueColumns: [1] },
   });
 
@@ -166,7 +167,7 @@ export function statisticsReport(input: ReportInput, granularity: Granularity, r
   tables.push({
     id: 'bookinger', title: 'Trepartssamtaler', description: 'Forespurte samtaler per periode: godtatt, avslått og holdt (venter på svar).',
     columns: ['Periode', 'Forespurt', 'Godtatt', 'Avslått', 'Holdt'],
-    rows: [...bp.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([p, r]) => [p, s(r.requested), s(r.accepted), s(r.declined), s(r.held)]),
+    rows: [...bp.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([p, r]) => [periodLabel(p), s(r.requested), s(r.accepted), s(r.declined), s(r.held)]),
     chart: { type: 'bar', labelColumn: 0, valueColumns: [2, 3, 4], stacked: true },
   });
   tables.push({

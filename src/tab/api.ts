@@ -5,6 +5,7 @@
  * so a stale action changes nothing and returns the ticket as it is now. A change made here is
  * announced like one made on the card: the channel card is updated through the outbox.
  */
+import { situationFacts } from '../bot/ticket-cards.js';
 import type { DecisionSummary } from '../faq/decision-model.js';
 import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -218,7 +219,7 @@ export function createTabApi(d: TabApiDeps): express.Router {
     if (actor?.isTeamMember && t.channel?.teamId) members = (await d.teamMembers(t.channel.teamId).catch(() => [])).map((m) => ({ id: m.aadObjectId ?? m.id, name: m.name }));
     res.json({
       ticket: {
-        ...summary(t, d.clock()), question: t.question, situation: t.situation, answer: t.answer, pendingQuestion: t.pendingQuestion, requester: { name: t.requester.name },
+        ...summary(t, d.clock()), question: t.question, situation: situationFacts(t.situation), answer: t.answer, pendingQuestion: t.pendingQuestion, requester: { name: t.requester.name },
         history: t.history.map((e) => ({ at: e.at, actor: e.actor.name, action: e.action, from: e.from, to: e.to, note: e.note })), faq: Boolean(t.faq), redacted: Boolean(t.redactedAt),
       },
       canAct: Boolean(actor?.isTeamMember),

@@ -108,6 +108,7 @@ describe('the tab in headless Chromium: inside a Teams host page and outside Tea
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nb-NO', timezoneId: 'Europe/Oslo', acceptDownloads: true, bypassCSP: true });
     context.setDefaultTimeout(UI_TIMEOUT);
     page = await context.newPage();
+    mkdirSync(ARTIFACTS, { recursive: true }); // a fresh clone has none yet, when this file runs alone
     for (const f of readdirSync(ARTIFACTS, { withFileTypes: true }).filter((d) => d.name.startsWith('tab-'))) rmSync(join(ARTIFACTS, f.name), { force: true });
   });
   afterEach(async function () {

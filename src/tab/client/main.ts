@@ -7,6 +7,7 @@
 import { app, authentication, pages } from '@microsoft/teams-js';
 import Chart from 'chart.js/auto';
 import { t } from './texts.nb.js';
+import { calendarDate, dateTime } from '../../text/time.nb.js';
 
 type View = 'saker' | 'bookinger' | 'statistikk' | 'innstillinger' | 'mine';
 type Attrs = Record<string, string | boolean | number | undefined | ((e: Event) => void)>;
@@ -78,7 +79,7 @@ function table(caption: string, columns: string[], rows: (Child | Child[])[][], 
       h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c) : h('td', {}, c))))))));
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString('nb-NO', { timeZone: 'Europe/Oslo', dateStyle: 'short', timeStyle: 'short' });
+const when = (iso: string) => dateTime(iso, new Date());
 
 // ---------------------------------------------------------------- Saker
 interface TicketRow { id: string; version: number; state: string; stateLabel: string; sectionLabel: string; region?: string; office?: string; question: string; owner?: { id: string; name: string }; ageHours: number }
@@ -108,7 +109,7 @@ async function renderSaker(): Promise<void> {
 
 interface TicketDetail extends TicketRow {
   requester: { name: string };
-  situation: Record<string, string | undefined>;
+  situation: { label: string; value: string }[];
   answer?: { text: string; by: { name: string }; at: string };
   pendingQuestion?: { text: string; by: { name: string }; at: string };
   history: { at: string; actor: string; action: string; note?: string }[];
@@ -136,7 +137,7 @@ async function renderTicket(id: string, notice?: string): Promise<void> {
       h('label', { for: idp }, label), area, h('button', { type: 'submit' }, button));
   };
   const assignee = h('select', { id: 'tildel-til', name: 'tildel-til' }, data.members.map((m) => h('option', { value: m.id }, m.name)));
-  const situation = Object.entries(tk.situation).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join(' · ');
+  const situation = tk.situation.map((f) => `${f.label}: ${f.value}`).join(' · ');
   fill(main(), 
     h('p', {}, h('button', { type: 'button', class: 'link', onclick: () => void show('saker') }, `← ${t.saker.back}`)),
     h('h2', { id: 'sak-tittel' }, `${tk.id} · ${tk.sectionLabel}`, ' ', h('span', { class: `badge state-${tk.state}` }, tk.stateLabel)),
@@ -283,16 +284,15 @@ async function renderInnstillinger(): Promise<void> {
         h('dt', {}, t.settings.curated), h('dd', {}, String(s.curatedEntries))),
       h('p', {}, t.settings.schedule(s.recrawlMinutes)),
       h('p', {}, button, ' ', progress), crawlText,
-      h('h4', {}, t.settings.lastReport),
       rep ? [
         table(t.settings.lastReport, ['Tall', 'Verdi'], Object.entries(t.settings.report).map(([k, label]) => [label, String(Array.isArray(rep[k]) ? (rep[k] as unknown[]).length : rep[k] ?? '–')]), 'crawl-rapport'),
         rep.failed.length ? table(t.settings.failures, ['Side', 'Årsak'], rep.failed.slice(0, 50).map((f) => [f.url, f.reason])) : undefined,
-      ] : h('p', {}, t.settings.noReport)),
+      ] : [h('h4', {}, t.settings.lastReport), h('p', {}, t.settings.noReport)]),
     h('section', { 'aria-labelledby': 'h-terskler' },
       h('h3', { id: 'h-terskler' }, t.settings.decision.heading),
       h('p', { class: 'desc' }, t.settings.decision.intro),
       h('dl', { class: 'facts', id: 'beslutning' },
-        h('dt', {}, t.settings.decision.fitted), h('dd', {}, t.settings.decision.fittedFrom(when(s.decision.fittedAt), s.decision.from, s.decision.rows, s.decision.counties ?? [])),
+        h('dt', {}, t.settings.decision.fitted), h('dd', {}, t.settings.decision.fittedFrom(calendarDate(s.decision.fittedAt), s.decision.from, s.decision.rows, s.decision.counties ?? [])),
         h('dt', {}, t.settings.decision.answer), h('dd', {}, t.settings.decision.atLeast(s.decision.answer)),
         h('dt', {}, t.settings.decision.clarify), h('dd', {}, t.settings.decision.atLeast(s.decision.clarify)),
         ...Object.entries(t.settings.decision.figures).filter(([k]) => typeof s.decision.figures?.[k] === 'number').flatMap(([k, label]) => [h('dt', {}, label), h('dd', {}, `${s.decision.figures![k].toFixed(0).replace('.', ',')} %`)]))),

@@ -100,7 +100,7 @@ export const t = {
     demo: '(innebygd demonettsted)',
     pages: 'Sider i indeksen',
     curated: 'Kuraterte spørsmål og svar',
-    schedule: (m: number) => (m > 0 ? `Hentes automatisk hvert ${m >= 60 ? `${Math.round(m / 60)}. time` : `${m}. minutt`}` : 'Hentes ikke automatisk'),
+    schedule: (m: number) => (m > 0 ? `Sidene hentes automatisk ${m >= 60 ? (m === 60 ? 'hver time' : `hver ${Math.round(m / 60)}. time`) : m === 1 ? 'hvert minutt' : `hvert ${m}. minutt`}.` : 'Sidene hentes ikke automatisk.'),
     refresh: 'Oppdater nå',
     running: (done: number, queued: number) => `Henter sider … ${done} ferdig, ${queued} i kø`,
     finished: (at: string) => `Siste henting ferdig ${at}`,
