@@ -31,7 +31,7 @@ export const bookingTexts = {
   formatNames: { teams: 'Teams', phone: 'Telefon', inPerson: 'Oppmøte' } as Record<string, string>,
   buttons: {
     join: 'Bli med i Teams-møtet', ics: 'Kalenderfil (.ics) til brukeren', accept: 'Godta', decline: 'Avslå', reason: 'Grunn', reasonError: 'Skriv en kort grunn.', sendDecline: 'Send avslag',
-    propose: 'Foreslå annen tid', date: 'Dato', dateError: 'Velg en dato.', time: 'Klokkeslett', timeError: 'Velg et klokkeslett.', sendPropose: 'Send forslag',
+    propose: 'Foreslå annen tid', date: 'Dato', datePlaceholder: 'Velg en dato', dateError: 'Velg en dato.', time: 'Klokkeslett', timePlaceholder: 'Velg et klokkeslett', timeError: 'Velg et klokkeslett.', sendPropose: 'Send forslag',
     acceptProposal: 'Godta nytt tidspunkt', retry: 'Finn nye tider', cancel: 'Avlys', comment: 'Kommentar (valgfritt)', sendCancel: 'Avlys samtalen',
   },
   demoMeeting: 'Teams-møtet er bare en demo: den innebygde kalenderen i Veiviser lager ikke ekte Teams-møter, så det finnes ingen møtelenke å bli med fra. Med Microsoft 365-kalenderen kommer lenken til Teams-møtet her.',

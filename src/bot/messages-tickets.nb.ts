@@ -52,6 +52,7 @@ export const nbTickets = {
     navMeasureLabel: 'NAV-tiltak det gjelder (kort)',
     navMeasurePlaceholder: 'F.eks. «opplæringstiltak»',
     deadlineLabel: 'Frist (hvis det er en)',
+    datePlaceholder: 'Velg en dato',
     officeLabel: 'NAV-kontor',
     officePlaceholder: 'F.eks. «NAV Lillestrøm»',
     consentLabel: 'Samtykke',

@@ -92,4 +92,21 @@ describe('Booking cards', () => {
     const forged = JSON.stringify(bookingFormCard({ regions: ['Nordfjord'], values: { region: 'Atlantis', format: '<b>', duration: '9999' } }));
     assert.doesNotMatch(forged, /Atlantis|<b>|9999/, 'values the form does not offer are not put in');
   });
+
+  it('date and time fields say what to do in Norwegian (never the renderer\'s English «Select a date...»)', async () => {
+    const { escalationFormCard } = await import('../../src/bot/ticket-cards.js');
+    const inputs: Record<string, unknown>[] = [];
+    const walk = (n: unknown): void => {
+      if (Array.isArray(n)) n.forEach(walk);
+      else if (n && typeof n === 'object') {
+        const o = n as Record<string, unknown>;
+        if (o.type === 'Input.Date' || o.type === 'Input.Time') inputs.push(o);
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(bookingCard(booking(), { view: 'counsellor' }));
+    walk(escalationFormCard({}));
+    assert.ok(inputs.length >= 3);
+    for (const i of inputs) assert.match(String(i.placeholder), /^Velg (en dato|et klokkeslett)$/, String(i.id));
+  });
 });
