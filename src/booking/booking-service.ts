@@ -37,6 +37,34 @@ export type RequestProps = Pick<Booking, 'veileder' | 'counsellor' | 'format' | 
 /** The counsellor acting; the edge establishes `mailbox` from the signed-in user. */
 export interface CounsellorActor extends BookingActor { mailbox: string }
 
+/** A reminder goes this many hours before a talk — only when the talk was confirmed earlier than that. */
+export const REMINDER_HOURS = 24;
+
+/**
+ * When a hold for a talk at `start` ends: after `holdHours`, but never later than a day before the
+ * talk (so the time is settled before the reminder would go and the bruker has notice); for a talk
+ * less than a day and a bit away, two hours before it. Never earlier than an hour from now.
+ */
+export function holdEnd(now: Date, start: Date, holdHours: number): Date {
+  const hour = 3_600_000;
+  const byHold = now.getTime() + holdHours * hour;
+  const dayBefore = start.getTime() - REMINDER_HOURS * hour;
+  const latest = dayBefore >= now.getTime() + 2 * hour ? dayBefore : start.getTime() - 2 * hour;
+  return new Date(Math.max(now.getTime() + hour, Math.min(byHold, latest)));
+}
+
+/** When the talk was confirmed (the last confirmation in its history). */
+export function confirmedAt(b: Booking): Date | undefined {
+  const e = [...b.history].reverse().find((x) => x.action === 'bekreftet' || x.action === 'forslag-godtatt');
+  return e ? new Date(e.at) : undefined;
+}
+
+/** A reminder will come for this confirmed talk: it was confirmed more than REMINDER_HOURS before it starts. */
+export function reminderWillCome(b: Booking): boolean {
+  const at = confirmedAt(b);
+  return b.state === 'bekreftet' && !b.reminderSentAt && Boolean(at) && Date.parse(b.start) - at!.getTime() > REMINDER_HOURS * 3_600_000;
+}
+
 const DEFAULT_TEXT = (b: Booking) => ({
   subject: 'Trepartssamtale – karriereveiledning',
   bodyHtml:
@@ -90,7 +118,7 @@ export class BookingService {
         counsellor: p.counsellor, start: p.start.toISOString(), end: p.end.toISOString(), format: p.format, place: p.place,
         topic: p.topic.slice(0, 200), interpreterLanguage: p.interpreterLanguage, veilederJoins: p.veilederJoins,
         brukerAlias: alias, brukerEmail: p.brukerEmail, veileder: p.veileder,
-        holdUntil: new Date(now.getTime() + (this.d.holdHours ?? 24) * 3_600_000).toISOString(),
+        holdUntil: holdEnd(now, p.start, this.d.holdHours ?? 24).toISOString(),
         transactionId: randomUUID(), history: [event], createdAt: at, updatedAt: at,
       }),
       this.bufferMs,
@@ -165,7 +193,7 @@ export class BookingService {
     const at = this.clock();
     return this.change(b, p.actor, 'foreslatt', (x) => ({
       ...x, state: 'foreslatt', proposed: { start: p.start.toISOString(), end: p.end.toISOString() }, proposedBy: counsellor ? 'counsellor' : 'veileder',
-      holdUntil: new Date(at.getTime() + (this.d.holdHours ?? 24) * 3_600_000).toISOString(),
+      holdUntil: holdEnd(at, p.start, this.d.holdHours ?? 24).toISOString(),
     }), undefined, p.expectedVersion);
   }
 
@@ -228,12 +256,14 @@ export class BookingService {
   }
 
   /** Marks confirmed talks starting within 24 hours as reminded (the announcer sends the card). */
-  async sendReminders(hoursBefore = 24): Promise<string[]> {
+  async sendReminders(hoursBefore = REMINDER_HOURS): Promise<string[]> {
     const now = this.clock().getTime();
     const out: string[] = [];
     for (const b of await this.d.store.listBookings()) {
       const start = Date.parse(b.start);
       if (b.state !== 'bekreftet' || b.reminderSentAt || start <= now || start - now > hoursBefore * 3_600_000) continue;
+      // Confirmed less than a day ahead: everyone already knows it is soon; the card said no reminder would come.
+      if (!reminderWillCome(b)) continue;
       try {
         await this.change(b, { id: 'veiviser', name: 'Veiviser' }, 'paminnelse', (x) => ({ ...x, reminderSentAt: new Date(now).toISOString() }), undefined, b.version);
         out.push(b.id);

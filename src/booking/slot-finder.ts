@@ -67,9 +67,22 @@ function isWorkingDay(d: DateTime): boolean {
   return d.weekday <= 5 && !isPublicHoliday(d);
 }
 
-/** The first local day on which slots may start: `notice` working days after today. */
+/** From this hour (Oslo) a request counts as made the next working day: nobody can act on it before then. */
+export const END_OF_WORKING_DAY = 15;
+
+/**
+ * The first local day on which slots may start: `notice` working days after the day the request
+ * counts from — today during the working day, else the next working day (a request on a Thursday
+ * evening or a Saturday counts from the next working day, so one day's notice gives the bruker
+ * and the counsellor a whole working day to prepare, not a Friday-morning talk). 0: that day.
+ */
 export function firstBookableDay(now: Date, notice: number): DateTime {
-  let d = DateTime.fromJSDate(now, { zone: ZONE }).startOf('day');
+  const local = DateTime.fromJSDate(now, { zone: ZONE });
+  let d = local.startOf('day');
+  if (notice > 0 && (!isWorkingDay(d) || local.hour >= END_OF_WORKING_DAY)) {
+    do d = d.plus({ days: 1 });
+    while (!isWorkingDay(d));
+  }
   let left = notice;
   while (left > 0) {
     d = d.plus({ days: 1 });

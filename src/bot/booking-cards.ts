@@ -3,6 +3,8 @@
  * both sides see (the counsellor's request card is the same card with Accept/Decline/Propose).
  * Norwegian texts are in this file's `t` object; layout in adaptive-cards/booking*.json.
  */
+import { dateTime } from '../text/time.nb.js';
+import { reminderWillCome } from '../booking/booking-service.js';
 import * as ACData from 'adaptivecards-templating';
 import type { Booking, BookingState } from '../booking/model.js';
 import { formatSlotTime, type Slot } from '../booking/slot-finder.js';
@@ -17,7 +19,7 @@ export const bookingTexts = {
   formIntro: 'Veileder, bruker og en karriereveileder i fylket. Fyll inn det du vet, så foreslår Veiviser konkrete ledige tider.',
   privacy: 'Bruk initialer eller kallenavn for brukeren – aldri fullt navn eller fødselsnummer. E-post til brukeren bare med samtykke; den brukes bare til invitasjonen.',
   labels: {
-    alias: 'Brukerens initialer eller kallenavn', aliasError: 'Skriv initialer eller et kallenavn (høyst 12 tegn).', region: 'Region', format: 'Form',
+    alias: 'Brukerens initialer eller kallenavn', aliasError: 'Skriv initialer eller et kallenavn (høyst 12 tegn).', region: 'Region', regionPlaceholder: 'Velg region', regionError: 'Velg regionen bruker bor i.', format: 'Form',
     topic: 'Tema', duration: 'Varighet (minutter)', interpreter: 'Tolk (språk), hvis det trengs', timeOfDay: 'Tid på dagen', any: 'Når som helst',
     morning: 'Formiddag', afternoon: 'Ettermiddag', veilederJoins: 'Veilederen er med (brukeren bestemmer)', email: 'Brukerens e-post (valgfritt, med samtykke)', find: 'Finn ledige tider',
   },
@@ -49,7 +51,11 @@ export const bookingTexts = {
     moved: (counsellor: string, id: string) => `${counsellor} har flyttet trepartssamtalen ${id} i kalenderen sin.`,
     reminder: (id: string) => `Påminnelse: trepartssamtalen ${id} er om mindre enn 24 timer.`,
   },
-  footer: 'Agenda: veien til målet, realkompetanse og sluttkompetanse, livsopphold (NAVs ansvar), hvem gjør hva. Påminnelse kommer 24 timer før.',
+  footer: 'Agenda: veien til målet, realkompetanse og sluttkompetanse, livsopphold (NAVs ansvar), hvem gjør hva.',
+  reminderComing: 'Påminnelse kommer 24 timer før.',
+  noReminder: 'Samtalen ble bekreftet mindre enn et døgn før den skal være, så det kommer ingen egen påminnelse.',
+  heldUntil: 'Holdes til',
+  heldNotice: (until: string) => `Tiden holdes til ${until}. Svarer ikke rådgiveren innen da, blir tiden frigitt.`,
 };
 
 /** Ends a text as a sentence: one full stop, unless it already ends with . ! ? or … (no «..»). */
@@ -88,7 +94,7 @@ const topicTitle = (t: string): string => (t === 'karriereveiledning' ? 'Karrier
 export function bookingFormCard(p: { regions: string[]; draft?: Partial<BookingDraft>; error?: string; values?: Record<string, unknown> }): Record<string, unknown> {
   const card = render('booking-form', {
     title: bookingTexts.formTitle, intro: bookingTexts.formIntro, privacy: bookingTexts.privacy, error: p.error ?? '', labels: bookingTexts.labels,
-    regions: p.regions, region: p.draft?.region ?? p.regions[0] ?? '', formats: bookingTexts.formats, format: p.draft?.format ?? 'teams',
+    regions: p.regions, region: p.draft?.region ?? '', formats: bookingTexts.formats, format: p.draft?.format ?? 'teams',
     topics: TOPICS.map((v) => ({ title: topicTitle(v), value: v })), topic: p.draft?.topic ?? 'karriereveiledning', duration: p.draft?.duration ?? 45,
     alias: p.draft?.brukerAlias ?? '',
   });
@@ -123,6 +129,7 @@ export function bookingCard(b: Booking, p: { view: 'veileder' | 'counsellor'; no
     { title: 'Veileder', value: `${b.veileder.name}${b.veilederJoins ? '' : ' (deltar ikke)'}` },
     { title: 'Rådgiver', value: b.counsellor.name },
     ...(b.declineReason ? [{ title: 'Grunn', value: b.declineReason }] : []),
+    ...(b.state === 'holdt' || b.state === 'foreslatt' ? [{ title: bookingTexts.heldUntil, value: dateTime(b.holdUntil) }] : []),
   ];
   const open = b.state === 'holdt' || b.state === 'foreslatt' || b.state === 'bekreftet';
   // The embedded (demo) calendar's join link opens no meeting: no button that pretends it does.
@@ -132,7 +139,7 @@ export function bookingCard(b: Booking, p: { view: 'veileder' | 'counsellor'; no
     title: `Trepartssamtale ${b.id}`,
     notice: p.notice ?? '',
     facts,
-    footer: b.state === 'bekreftet' ? bookingTexts.footer : '',
+    footer: b.state === 'bekreftet' ? `${bookingTexts.footer} ${reminderWillCome(b) ? bookingTexts.reminderComing : b.reminderSentAt ? '' : bookingTexts.noReminder}`.trim() : '',
     labels: bookingTexts.buttons,
     joinUrl: demoMeeting ? '' : joinUrl,
     demoNote: demoMeeting ? bookingTexts.demoMeeting : '',

@@ -5,6 +5,8 @@
  * against the user's e-mail in the Teams roster when the bot runs with credentials; accepted as
  * said in local mode (the playground has no real e-mail addresses).
  */
+import { userHash } from './ticket-edge.js';
+import { dateTime } from '../text/time.nb.js';
 import { randomUUID } from 'node:crypto';
 import { TeamsInfo, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
@@ -65,6 +67,19 @@ export class BookingEdge {
     this.clock = d.clock ?? (() => new Date());
   }
 
+  /** The region this veileder booked in last time, if it is still a region: the form starts there. */
+  private async rememberedRegion(ctx: TurnContext): Promise<{ region: string } | undefined> {
+    const region = (await this.d.store.getVeilederProfile(userHash(actorId(ctx))))?.region;
+    return region && this.regions().includes(region) ? { region } : undefined;
+  }
+
+  private async rememberRegion(ctx: TurnContext, region: string): Promise<void> {
+    if (!this.regions().includes(region)) return;
+    const key = userHash(actorId(ctx));
+    const profile = await this.d.store.getVeilederProfile(key);
+    if (profile?.region !== region) await this.d.store.saveVeilederProfile({ ...profile, userHash: key, region, updatedAt: this.clock().toISOString() });
+  }
+
   private regions(): string[] {
     return [...new Set(this.d.counsellors.flatMap((c) => c.regions))].sort((a, b) => a.localeCompare(b, 'nb'));
   }
@@ -73,7 +88,7 @@ export class BookingEdge {
     if (ctx.activity.conversation?.conversationType !== 'personal') return false;
     const t = fold(text.toLowerCase()).replace(/[.!?]+$/, '').trim();
     if (/^(book|bestill( en)? (samtale|trepartssamtale)|trepartssamtale)$/.test(t)) {
-      await ctx.sendActivity({ attachments: [card(bookingFormCard({ regions: this.regions() }))] });
+      await ctx.sendActivity({ attachments: [card(bookingFormCard({ regions: this.regions(), draft: await this.rememberedRegion(ctx) }))] });
       return true;
     }
     const claim = /^jeg er (radgiver|karriereveileder)\s+(.+)$/.exec(t);
@@ -92,10 +107,11 @@ export class BookingEdge {
     try {
       switch (verb) {
         case 'bookingForm':
-          return { card: bookingFormCard({ regions: this.regions() }) };
+          return { card: bookingFormCard({ regions: this.regions(), draft: await this.rememberedRegion(ctx) }) };
         case 'bookingFind': {
           const parsed = Draft.safeParse(data);
-          if (!parsed.success) return { card: bookingFormCard({ regions: this.regions(), values: data, error: 'Sjekk feltene: initialer (høyst 12 tegn), form og tema må fylles inn; e-post må være gyldig.' }) };
+          if (!parsed.success || !parsed.data.region) return { card: bookingFormCard({ regions: this.regions(), values: data, error: 'Sjekk feltene: region, initialer (høyst 12 tegn), form og tema må fylles inn; e-post må være gyldig.' }) };
+          await this.rememberRegion(ctx, parsed.data.region);
           return { card: await this.suggest(parsed.data, [], undefined, await this.readableVeilederMailbox(ctx)) };
         }
         case 'bookingMore': {
@@ -213,7 +229,7 @@ export class BookingEdge {
       this.d.kick?.();
       const reachable = Boolean(await this.d.store.getConversation(counsellorKey(counsellor.mailbox)));
       this.d.log.info({ event: 'booking_requested', bookingId: b.id, counsellorReachable: reachable });
-      return { card: bookingCard(b, { view: 'veileder', notice: reachable ? `${sentence(`Forespørselen er sendt til ${counsellor.name}`)} Tiden holdes i ${Math.round((Date.parse(b.holdUntil) - this.clock().getTime()) / 3_600_000)} timer.` : `${counsellor.name} har ikke tatt i bruk Veiviser i Teams ennå, så forespørselen venter til hen gjør det. Tiden holdes imens.` }) };
+      return { card: bookingCard(b, { view: 'veileder', notice: reachable ? `${sentence(`Forespørselen er sendt til ${counsellor.name}`)} ${bookingTexts.heldNotice(dateTime(b.holdUntil, this.clock()))}` : `${counsellor.name} har ikke tatt i bruk Veiviser i Teams ennå, så forespørselen venter til hen gjør det. Tiden holdes imens.` }) };
     } catch (err) {
       if (err instanceof SlotTakenError) return { card: await this.suggest(draft, [], bookingTexts.taken) };
       if (err instanceof DomainError) return { card: bookingFormCard({ regions: this.regions(), draft, error: err.message }) };

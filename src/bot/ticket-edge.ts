@@ -245,7 +245,7 @@ export class TicketEdge {
         requester,
         channel: channel ? { conversationKey: channel.conversationKey, teamId: channel.teamId, cardMessageId: randomUUID() } : undefined,
       });
-      if (p.office) await this.d.store.saveVeilederProfile({ userHash: userHash(requester.id), office: p.office, updatedAt: this.clock().toISOString() });
+      if (p.office) await this.d.store.saveVeilederProfile({ ...(await this.d.store.getVeilederProfile(userHash(requester.id))), userHash: userHash(requester.id), office: p.office, updatedAt: this.clock().toISOString() });
       this.d.log.info({ event: 'ticket_created', ticketId: t.id, section: t.section, routed: Boolean(channel) });
       this.d.kick?.();
       return { card: veilederTicketCard(t, { now: this.clock(), canReopen: false, notice: ticketTexts.created(t, Boolean(channel)) }) };

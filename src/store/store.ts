@@ -219,6 +219,8 @@ export interface EscalationChannel {
 export interface VeilederProfile {
   userHash: string;
   office?: string;
+  /** The region the veileder last booked a talk in (the booking form starts there next time). */
+  region?: string;
   updatedAt: string;
 }
 

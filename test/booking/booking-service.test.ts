@@ -154,3 +154,27 @@ describe('booking three-way talks (store + embedded calendar)', function () {
     assert.equal(after?.start, newStart.toISOString());
   });
 });
+
+describe('holds and reminders that fit the talk', () => {
+  const h = 3_600_000;
+  it('a hold ends after the hold time, but never later than a day before the talk', async () => {
+    const { holdEnd } = await import('../../src/booking/booking-service.js');
+    const now = new Date('2026-11-19T19:53:00Z'); // Thursday 20:53 in Oslo
+    // A talk on Monday 10:00: 24 hours' hold ends Friday 20:53, well before Sunday 10:00.
+    assert.equal(holdEnd(now, new Date('2026-11-23T09:00:00Z'), 24).toISOString(), '2026-11-20T19:53:00.000Z');
+    // A talk on Friday 10:00 (notice 0): not 24 hours (the hold would outlive the talk), but two hours before it.
+    assert.equal(holdEnd(now, new Date('2026-11-20T09:00:00Z'), 24).toISOString(), '2026-11-20T07:00:00.000Z');
+    // A long hold for a talk in three days: ends a day before the talk.
+    assert.equal(holdEnd(now, new Date('2026-11-22T19:53:00Z'), 24 * 7).toISOString(), '2026-11-21T19:53:00.000Z');
+    // Never less than an hour, even for a talk that is about to start.
+    assert.equal(holdEnd(now, new Date(now.getTime() + 2 * h), 24).getTime(), now.getTime() + h);
+  });
+
+  it('a reminder is promised and sent only for talks confirmed more than a day ahead', async () => {
+    const { reminderWillCome } = await import('../../src/booking/booking-service.js');
+    const b = (confirmed: string, start: string) => ({ state: 'bekreftet', start, history: [{ at: confirmed, action: 'bekreftet', actor: { id: 'x', name: 'X' } }] }) as unknown as import('../../src/booking/model.js').Booking;
+    assert.equal(reminderWillCome(b('2026-11-19T10:00:00Z', '2026-11-23T09:00:00Z')), true);
+    assert.equal(reminderWillCome(b('2026-11-22T20:00:00Z', '2026-11-23T09:00:00Z')), false, 'confirmed 13 hours before');
+    assert.equal(reminderWillCome({ ...b('2026-11-19T10:00:00Z', '2026-11-23T09:00:00Z'), reminderSentAt: '2026-11-22T09:00:00Z' }), false, 'already sent');
+  });
+});

@@ -33,8 +33,10 @@ describe('slot finder', () => {
     const autumn = findSlots([counsellor()], { now: oslo('2026-10-23T12:00').toJSDate(), count: 3 });
     assert.equal(autumn[0].start.toISOString(), '2026-10-26T07:00:00.000Z', '08:00 CET on Monday 26 October');
     const spring27 = findSlots([counsellor()], { now: oslo('2027-03-26T12:00').toJSDate(), count: 3 });
-    // Easter Sunday 2027 is 28 March, the day of the change: Monday 29th is Andre påskedag.
-    assert.equal(spring27[0].start.toISOString(), '2027-03-30T06:00:00.000Z', '08:00 CEST on Tuesday 30 March 2027');
+    // Easter Sunday 2027 is 28 March, the day of the change; the request is made on Good Friday
+    // (a holiday) and Monday 29th is Andre påskedag, so it counts from Tuesday: one working day's
+    // notice gives Wednesday 31 March, 08:00 CEST.
+    assert.equal(spring27[0].start.toISOString(), '2027-03-31T06:00:00.000Z', '08:00 CEST on Wednesday 31 March 2027');
     for (const s of [...spring, ...autumn, ...spring27]) assert.equal(local(s.start).hour >= 8, true);
   });
 
@@ -50,6 +52,21 @@ describe('slot finder', () => {
     const xmas = findSlots([counsellor()], { now: oslo('2026-12-23T12:00').toJSDate(), count: 3 }).map((s) => local(s.start).toISODate());
     assert.ok(!xmas.includes('2026-12-25'));
     assert.equal(xmas[0], '2026-12-24');
+  });
+
+  it('gives a request made after the working day, or on a day off, a whole working day\'s notice', () => {
+    // Thursday 20:53: not Friday morning (13 hours' notice), but Monday.
+    const evening = findSlots([counsellor()], { now: oslo('2026-11-19T20:53').toJSDate(), count: 3 });
+    assert.equal(local(evening[0].start).toISODate(), '2026-11-23');
+    // Thursday 14:00, still the working day: Friday.
+    assert.equal(local(findSlots([counsellor()], { now: oslo('2026-11-19T14:00').toJSDate(), count: 3 })[0].start).toISODate(), '2026-11-20');
+    // Saturday: counts from Monday, so Tuesday.
+    assert.equal(local(findSlots([counsellor()], { now: oslo('2026-11-21T11:00').toJSDate(), count: 3 })[0].start).toISODate(), '2026-11-24');
+    // The evening before a holiday (Wednesday 16 December 2026 → Thursday counts → Friday 18th; Christmas Eve 23:00 → 28th counts → 29th).
+    assert.equal(local(findSlots([counsellor()], { now: oslo('2026-12-16T19:00').toJSDate(), count: 3 })[0].start).toISODate(), '2026-12-18');
+    assert.equal(local(findSlots([counsellor()], { now: oslo('2026-12-24T23:00').toJSDate(), count: 3 })[0].start).toISODate(), '2026-12-29');
+    // Two days' notice, configured.
+    assert.equal(local(findSlots([counsellor()], { now: oslo('2026-11-19T20:53').toJSDate(), count: 3, noticeWorkingDays: 2 })[0].start).toISODate(), '2026-11-24');
   });
 
   it('follows each counsellor\'s own working hours', () => {

@@ -109,4 +109,22 @@ describe('Booking cards', () => {
     assert.ok(inputs.length >= 3);
     for (const i of inputs) assert.match(String(i.placeholder), /^Velg (en dato|et klokkeslett)$/, String(i.id));
   });
+
+  it('says how long the time is held, and promises a reminder only when one will come', () => {
+    assert.match(JSON.stringify(bookingCard(booking(), { view: 'counsellor' })), /"title":"Holdes til","value":"21\. nov\. kl\. 10\.00"/);
+    const confirmed = (at: string) => bookingCard(booking({ state: 'bekreftet', history: [{ at, action: 'bekreftet', actor: { id: 'x', name: 'Ingrid Solheim' } }] }), { view: 'veileder' });
+    assert.match(JSON.stringify(confirmed('2026-11-20T10:00:00.000Z')), /Påminnelse kommer 24 timer før/);
+    const late = JSON.stringify(confirmed('2026-11-23T19:00:00.000Z'));
+    assert.doesNotMatch(late, /Påminnelse kommer/);
+    assert.match(late, /det kommer ingen egen påminnelse/);
+    assert.doesNotMatch(late, /Holdes til/);
+  });
+
+  it('the form has no region chosen in advance: the veileder picks it (or gets the one used last time)', () => {
+    const region = (card: Record<string, unknown>) => (JSON.stringify(card).match(/"id":"region"[^}]*?"value":"([^"]*)"/) ?? [])[1];
+    const fresh = bookingFormCard({ regions: ['Midtdalen', 'Nordfjord'] });
+    assert.equal(region(fresh) ?? '', '');
+    assert.match(JSON.stringify(fresh), /"placeholder":"Velg region","isRequired":true/);
+    assert.equal(region(bookingFormCard({ regions: ['Midtdalen', 'Nordfjord'], draft: { region: 'Nordfjord' } })), 'Nordfjord');
+  });
 });
