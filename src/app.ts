@@ -45,7 +45,7 @@ import type { CrawlClaim, Store } from './store/store.js';
 import { TeamDirectory } from './bot/team-directory.js';
 import { createTabApi, type CrawlStatus } from './tab/api.js';
 import { TabAuth } from './tab/auth.js';
-import { bundleTabClient, createTabPage } from './tab/page.js';
+import { createTabPage, tabClient } from './tab/page.js';
 
 export const DEMO_CURATED_FILE = fileURLToPath(new URL('../test/fixtures/demo-site/curated-qa.json', import.meta.url));
 
@@ -341,7 +341,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     // Local mode only: never with NODE_ENV=production, never with bot credentials.
     devSecret: config.env !== 'production' && !config.bot ? await store.secret('tab-dev-login') : undefined,
   });
-  extraRoutes.use(createTabPage(bundleTabClient()));
+  extraRoutes.use(createTabPage(tabClient()));
   extraRoutes.use(createTabApi({
     auth: tabAuth, store, tickets, log, counsellors, clock, topicLabels: () => labels, rateLimitPerMinute: config.rateLimitPerMinute * 5,
     rateLimitStore: store instanceof PgStore ? new PgRateLimitStore(store, 'tab:') : undefined,

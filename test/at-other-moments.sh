@@ -4,7 +4,8 @@
 #   - 2027-03-27 23:30 Oslo: the night before the spring DST switch, in Easter week
 #     (Easter Sunday and the switch to summer time fall on 28 March 2027);
 #   - 2027-12-31 23:50 Oslo: ten minutes before New Year (the run crosses midnight into a new year).
-# PostgreSQL suites are turned off here (the ordinary run covers them); everything else runs.
+# PostgreSQL suites are turned off here (the ordinary run covers them), and so is the production
+# install (npm ci, build, prune: nothing in it depends on the clock); everything else runs.
 # Usage: npm run test:moments            (both moments)
 #        npm run test:moments -- '2028-10-28 23:40:00'   (any moment, in UTC)
 set -uo pipefail
@@ -18,7 +19,7 @@ moments=("$@")
 failed=0
 for m in "${moments[@]}"; do
   echo "=== the suite at $m UTC"
-  if ! TZ=UTC VEIVISER_TEST_POSTGRES=off faketime "$m" npx mocha 'test/**/*.test.ts'; then
+  if ! TZ=UTC VEIVISER_TEST_POSTGRES=off VEIVISER_TEST_PRODUCTION_INSTALL=off faketime "$m" npx mocha 'test/**/*.test.ts'; then
     echo "=== FAILED at $m UTC"
     failed=1
   fi

@@ -1,16 +1,24 @@
 /**
  * Serves the tab: /tab (one page for the channel tab, the personal tab and the configuration
- * page), /tab/app.js (the client, bundled by esbuild from src/tab/client with teams-js and
- * Chart.js, once, when the app starts) and /tab/app.css. The page may only be framed by Teams
- * and Microsoft 365 hosts (Content-Security-Policy frame-ancestors).
+ * page), /tab/app.js (the client from src/tab/client with teams-js and Chart.js, bundled by
+ * esbuild) and /tab/app.css. The page may only be framed by Teams and Microsoft 365 hosts
+ * (Content-Security-Policy frame-ancestors).
+ *
+ * Where the bundle comes from: `npm run build` writes it beside the compiled module
+ * (dist/src/tab/client.bundle.js), and the compiled server serves that file — so production
+ * never runs esbuild, which is a devDependency. Run from the TypeScript sources (`npm start` in
+ * development, the tests), there is no such file beside src/tab/page.ts, and the client is
+ * bundled in memory once at start, so an edit to the client needs no build step.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import express from 'express';
 
 const CLIENT = fileURLToPath(new URL('./client/main.ts', import.meta.url));
 const CSS = fileURLToPath(new URL('./client/tab.css', import.meta.url));
+/** The bundle `npm run build` writes next to the compiled page.js (never present under src/). */
+export const PREBUILT_BUNDLE = fileURLToPath(new URL('./client.bundle.js', import.meta.url));
 
 /** Hosts allowed to frame the tab (Teams on the web, desktop and Microsoft 365). */
 const FRAME_ANCESTORS = "'self' https://teams.microsoft.com https://*.teams.microsoft.com https://teams.cloud.microsoft https://*.cloud.microsoft https://*.office.com https://*.microsoft365.com https://*.skype.com";
@@ -32,9 +40,21 @@ const HTML = `<!doctype html>
 </html>
 `;
 
+/** Bundles the client with esbuild (a devDependency, so imported only here): for `npm run build` and for runs from the sources. */
 export async function bundleTabClient(): Promise<string> {
+  let build: typeof import('esbuild').build;
+  try {
+    ({ build } = await import('esbuild'));
+  } catch {
+    throw new Error(`Fanens klientkode er ikke bygget (${PREBUILT_BUNDLE} mangler) og esbuild er ikke installert: kjør npm run build`);
+  }
   const r = await build({ entryPoints: [CLIENT], bundle: true, format: 'iife', platform: 'browser', target: ['chrome110', 'edge110', 'safari16', 'firefox110'], minify: true, write: false, legalComments: 'none', logLevel: 'silent' });
   return r.outputFiles[0].text;
+}
+
+/** The client to serve: the prebuilt bundle when there is one (the compiled server), else bundled now. */
+export function tabClient(): Promise<string> {
+  return existsSync(PREBUILT_BUNDLE) ? readFile(PREBUILT_BUNDLE, 'utf8') : bundleTabClient();
 }
 
 export function createTabPage(bundle: Promise<string>): express.Router {
