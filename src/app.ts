@@ -34,6 +34,7 @@ import { startDemoSite, type DemoSite } from './demosite/server.js';
 import { FaqService, loadCurated, toDocs, type CuratedEntry } from './faq/faq-service.js';
 import { decisionSummary, loadDecisionModel } from './faq/decision-model.js';
 import { openStore } from './store/open.js';
+import { startPage } from './start-page.js';
 import { formatReport, ingestSite } from './faq/ingest.js';
 import { Analyzer, loadLexicon } from './faq/text.js';
 import { createServer } from './server.js';
@@ -254,6 +255,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   let publicBase = config.publicBaseUrl ?? '';
   const icsUrl = (b: Booking): string => `${publicBase}/ics/${b.id}.ics?sig=${icsSignature(icsSecret, b.id)}`;
   const extraRoutes = express.Router();
+  extraRoutes.use(startPage({ siteUrl, demoSite: Boolean(demoSite), production: config.env === 'production' }));
   extraRoutes.get('/ics/:file', async (req, res) => {
     const id = /^(TS-\d{4}-\d{4,6})\.ics$/.exec(String(req.params.file))?.[1];
     const sig = typeof req.query.sig === 'string' ? req.query.sig : '';

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
       (config.bot ? '' : ' (lokal modus uten Bot Framework-legitimasjon)') +
       `\nFanen (saker, statistikk): ${app.url}/tab` +
       `\nFylkets nettsted: ${app.siteUrl}` +
-      `\nPrøv i Microsoft 365 Agents Playground: npm run playground (eller agentsplayground -e ${app.url}/api/messages -c msteams)\n\n`,
+      `\nPrøv i Microsoft 365 Agents Playground: npm run playground i et annet vindu (den kobles til denne appen)\n\n`,
   );
 }
 

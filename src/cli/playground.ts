@@ -9,7 +9,10 @@
  * Norwegian users, the team "Utdanningsteamet") unless M365_AGENTS_PLAYGROUND_CONFIG_PATH is set,
  * does not open a browser unless TEAMSAPPTESTER_BROWSER is set, uses port 56150 unless
  * TEAMSAPPTESTER_PORT is set (it picks a free one if that is taken), and writes its log to
- * ./devTools/. Note: the playground listens on all network interfaces.
+ * ./devTools/. The playground listens on 127.0.0.1 only (loopback-listen.cjs), like Veiviser.
+ *
+ * If Veiviser is already running (`npm start` on the same PORT answers /healthz), the playground
+ * attaches to it instead of starting a second app on the same data directory.
  *
  * `startPlayground` is also used by test/e2e/playground.test.ts.
  */
@@ -22,6 +25,8 @@ import { createLogger } from '../log.js';
 
 /** The pinned playground CLI (its HTTP API is internal; see docs in the toolchain notes). */
 export const PLAYGROUND_BIN = fileURLToPath(new URL('../../node_modules/.bin/agentsplayground', import.meta.url));
+/** Makes every server the playground opens without a host listen on 127.0.0.1 only. */
+export const LOOPBACK_PRELOAD = fileURLToPath(new URL('./loopback-listen.cjs', import.meta.url));
 /** Veiviser's playground tenant: Norwegian users, team "Utdanningsteamet" with a channel. */
 export const PLAYGROUND_CONFIG = fileURLToPath(new URL('../../test/fixtures/playground/.m365agentsplayground.yml', import.meta.url));
 
@@ -67,7 +72,8 @@ export function playgroundEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.Pro
 /** Spawns the playground in its own process group and resolves when it answers /_debug/ping. */
 export async function startPlayground(o: PlaygroundOptions): Promise<Playground> {
   const timeoutMs = o.timeoutMs ?? 30_000;
-  const args = [realpathSync(PLAYGROUND_BIN), '-e', o.botEndpoint, '-c', 'msteams', '--disable-telemetry'];
+  // --require loopback-listen.cjs: the playground listens on 127.0.0.1 only (it has no option for that).
+  const args = ['--require', LOOPBACK_PRELOAD, realpathSync(PLAYGROUND_BIN), '-e', o.botEndpoint, '-c', 'msteams', '--disable-telemetry'];
   if (o.port !== undefined) args.push('-p', String(o.port));
   args.push(...(o.extraArgs ?? []));
   // process.execPath (not the shebang's `env node`) so it runs on the same Node as we do.
@@ -143,10 +149,27 @@ export async function startPlayground(o: PlaygroundOptions): Promise<Playground>
   }
 }
 
+/** A Veiviser already answering on this port (npm start in another terminal), or undefined. */
+async function runningVeiviser(port: number): Promise<string | undefined> {
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1500) });
+    const body = (await res.json().catch(() => ({}))) as { status?: string; index?: string };
+    return res.ok && body.status === 'ok' && typeof body.index === 'string' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger(config.logLevel);
-  const app = await startApp(config, log);
+  // `npm start` is already running (it holds the data directory): attach the playground to it.
+  const attached = await runningVeiviser(config.port);
+  const app = attached
+    ? { url: attached, siteUrl: '(se vinduet der npm start kjører)', ready: Promise.resolve(), close: async () => undefined }
+    : await startApp(config, log);
+  if (attached) process.stderr.write(`Veiviser kjører allerede på ${attached} (npm start): Playground kobles til den.\n`);
   if (config.bot) {
     process.stderr.write(
       '\nMerk: MicrosoftAppId er satt, så Veiviser krever Bot Framework-autentisering. Playground sender uautentiserte forespørsler ' +
@@ -194,7 +217,8 @@ async function main(): Promise<void> {
     `\nVeiviser kjører på ${endpoint}` +
       (config.bot ? '' : ' (lokal modus uten Bot Framework-legitimasjon)') +
       `\nFylkets nettsted: ${app.siteUrl}` +
-      `\nMicrosoft 365 Agents Playground: ${playground.url}  (Ctrl-C stopper begge)\n\n`,
+      `\nFanen (saker, bookinger, statistikk): ${app.url}/tab` +
+      `\nMicrosoft 365 Agents Playground: ${playground.url}  (Ctrl-C stopper ${attached ? 'Playground; npm start fortsetter' : 'begge'})\n\n`,
   );
   app.ready.then(
     () => process.stderr.write('Søkeindeksen er klar – spør i «Personal Chat».\n'),
