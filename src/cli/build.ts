@@ -30,7 +30,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = join(ROOT, 'dist');
 
 /** Folders (relative to the package root) copied whole into dist/: read by path at run time. */
-export const COPIED_DIRS = ['adaptive-cards', 'test/fixtures/demo-site'];
+export const COPIED_DIRS = ['adaptive-cards', 'test/fixtures/demo-site', 'manifest'];
 
 /** Every file under src/ that is not TypeScript (JSON data, SQL migrations, CSS), as paths relative to the root. */
 function nonTypeScriptFiles(dir: string): string[] {

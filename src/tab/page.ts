@@ -15,8 +15,15 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 
+/**
+ * teams-js fetches the list of valid Teams host domains from Microsoft's CDN when it initialises
+ * inside Teams; without this in connect-src every load in Teams logs a CSP violation.
+ */
+const TEAMS_JS_CDN = 'https://res.cdn.office.net';
 const CLIENT = fileURLToPath(new URL('./client/main.ts', import.meta.url));
 const CSS = fileURLToPath(new URL('./client/tab.css', import.meta.url));
+/** The app's colour icon (manifest/), also the browser's page icon. */
+const ICON = fileURLToPath(new URL('../../manifest/color.png', import.meta.url));
 /** The bundle `npm run build` writes next to the compiled page.js (never present under src/). */
 export const PREBUILT_BUNDLE = fileURLToPath(new URL('./client.bundle.js', import.meta.url));
 
@@ -61,10 +68,16 @@ export function createTabPage(bundle: Promise<string>): express.Router {
   const r = express.Router();
   const css = readFileSync(CSS, 'utf8');
   const headers = (res: express.Response) => {
-    res.set('content-security-policy', `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors ${FRAME_ANCESTORS}`);
+    res.set('content-security-policy', `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ${TEAMS_JS_CDN}; frame-ancestors ${FRAME_ANCESTORS}`);
     res.set('x-content-type-options', 'nosniff');
     res.set('referrer-policy', 'same-origin');
   };
+  // The app's icon as the page's icon (browsers ask for /favicon.ico; a 404 reads as a fault).
+  const icon = existsSync(ICON) ? readFileSync(ICON) : undefined;
+  r.get('/favicon.ico', (_req, res) => {
+    if (!icon) return void res.status(204).end();
+    res.set('cache-control', 'public, max-age=86400').type('png').send(icon);
+  });
   r.get('/tab', (_req, res) => {
     headers(res);
     res.type('html').set('cache-control', 'no-store').send(HTML);

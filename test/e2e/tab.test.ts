@@ -255,9 +255,19 @@ describe('the tab in headless Chromium: inside a Teams host page and outside Tea
 
   it('outside Teams: says it is in local mode and offers the development login', async () => {
     const local = await context.newPage();
+    // Nothing a newcomer reads as a fault before signing in: no console errors, no failed requests.
+    const problems: string[] = [];
+    local.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+    local.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
+    // teams-js asks Microsoft's CDN for the valid Teams domains when it loads; this machine is offline, so the CDN is played here.
+    await local.route('https://res.cdn.office.net/**', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ validOrigins: [] }) }));
     try {
-      await local.goto(`${h.app.url}/tab`);
+      const page = await local.goto(`${h.app.url}/tab`);
+      // Inside Teams, teams-js fetches the valid host domains from Microsoft's CDN: allowed by the CSP.
+      assert.match(page?.headers()['content-security-policy'] ?? '', /connect-src 'self' https:\/\/res\.cdn\.office\.net;/);
       await local.locator('#lokal-modus').waitFor();
+      await local.getByRole('button', { name: 'Logg inn' }).waitFor();
+      assert.deepEqual(problems, [], 'no errors before sign-in');
       assert.match(await local.locator('#lokal-modus').innerText(), /Lokal modus.*utenfor Teams/);
       await local.getByLabel('Navn').fill('Lena Leder');
       await local.getByLabel('Rolle').selectOption('leder');
@@ -269,6 +279,17 @@ describe('the tab in headless Chromium: inside a Teams host page and outside Tea
       await local.getByRole('button', { name: 'Logg inn' }).click();
       await local.locator('#saker-tabell').waitFor();
       assert.deepEqual(await local.getByRole('tab').allInnerTexts(), ['Saker', 'Bookinger', 'Statistikk']);
+      // A local veileder with no tickets is told why the tickets sent from the playground are not hers here.
+      await local.getByRole('button', { name: 'Logg ut' }).click();
+      await local.getByLabel('Navn').fill('Vera Veileder');
+      await local.getByLabel('Rolle').selectOption('veileder');
+      await local.getByRole('button', { name: 'Logg inn' }).click();
+      await local.locator('#lokal-annen-bruker').waitFor();
+      assert.match(await local.locator('#lokal-annen-bruker').innerText(), /annen bruker her enn i Playground/);
+      await local.getByRole('button', { name: 'Logg ut' }).click();
+      await local.getByLabel('Rolle').selectOption('team');
+      await local.getByRole('button', { name: 'Logg inn' }).click();
+      await local.locator('#saker-tabell').waitFor();
       await shot('lokal', local);
       assert.deepEqual(await axe(local.mainFrame()), []);
     } finally {

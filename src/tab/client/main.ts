@@ -313,7 +313,7 @@ async function renderMine(): Promise<void> {
   fill(main(),
     h('h2', {}, t.views.mine),
     h('p', { class: 'desc' }, t.mine.intro),
-    data.tickets.length === 0 ? h('p', { class: 'empty' }, t.mine.noTickets)
+    data.tickets.length === 0 ? [h('p', { class: 'empty' }, t.mine.noTickets), state.me?.mode === 'local' ? h('p', { class: 'desc', id: 'lokal-annen-bruker' }, t.local.otherUser) : undefined]
     : table(t.mine.ticketsCaption(data.tickets.length), t.mine.ticketCols, data.tickets.map((r) => [
       r.id, h('span', { class: `badge state-${r.state}` }, r.stateLabel), r.sectionLabel, when(r.createdAt), r.question,
       r.answer ? `${r.answer.text} — ${r.answer.by}` : r.pendingQuestion ? `${t.mine.question}: ${r.pendingQuestion.text}` : '–',
@@ -413,6 +413,11 @@ function localLogin(devLogin: boolean): void {
 }
 
 async function start(): Promise<void> {
+  // Outside Teams without a session: straight to the sign-in (no request that can only answer 401).
+  if (!state.inTeams && !state.token) {
+    const cfg = await api<{ devLogin: boolean }>('/api/tab/config');
+    return localLogin(cfg.devLogin);
+  }
   try {
     state.me = await api('/api/tab/me');
   } catch (err) {

@@ -25,6 +25,7 @@ export const t = {
     submit: 'Logg inn',
     unavailable: 'Åpne Veiviser-fanen i Microsoft Teams. Denne installasjonen har ingen lokal innlogging.',
     logout: 'Logg ut',
+    otherUser: 'Lokalt er du en annen bruker her enn i Playground, så saker du sendte fra Playground vises ikke under «Mine saker». Logg inn som «Utdanningsteamet» for å se alle sakene.',
   },
   ssoFailed: 'Innloggingen via Teams mislyktes',
   signedInAs: (name: string, roles: string) => `Innlogget som ${name} (${roles})`,
