@@ -10,11 +10,16 @@ import { fileURLToPath } from 'node:url';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { WorkingHours } from '../calendar/calendar.js';
-import { SECTIONS } from '../tickets/model.js';
+import { SECTION_LABELS, SECTIONS, type Section } from '../tickets/model.js';
 
 /** The ticket sections, plus career guidance itself. */
 export const TOPICS = [...SECTIONS, 'karriereveiledning'] as const;
 export type Topic = (typeof TOPICS)[number];
+
+/** A topic as people read it: «Karriereveiledning», «Fagopplæring» (never the key). */
+export function topicLabel(t: string): string {
+  return t === 'karriereveiledning' ? 'Karriereveiledning' : SECTION_LABELS[t as Section] ?? t;
+}
 
 export const FORMATS = ['teams', 'phone', 'inPerson'] as const;
 export type TalkFormat = (typeof FORMATS)[number];

@@ -8,9 +8,8 @@ import { reminderWillCome } from '../booking/booking-service.js';
 import * as ACData from 'adaptivecards-templating';
 import type { Booking, BookingState } from '../booking/model.js';
 import { formatSlotTime, type Slot } from '../booking/slot-finder.js';
-import { TOPICS } from '../booking/counsellors.js';
+import { TOPICS, topicLabel } from '../booking/counsellors.js';
 import { isDemoJoinUrl } from '../calendar/embedded-calendar.js';
-import { SECTION_LABELS, type Section } from '../tickets/model.js';
 import { refill } from '../privacy/card-inputs.js';
 import { loadTemplate } from './cards.js';
 
@@ -85,7 +84,7 @@ export interface BookingDraft {
   brukerEmail?: string;
 }
 
-const topicTitle = (t: string): string => (t === 'karriereveiledning' ? 'Karriereveiledning' : SECTION_LABELS[t as Section] ?? t);
+const topicTitle = topicLabel;
 
 /**
  * The booking form. A draft (or `values`, what was submitted) is put back into every field it

@@ -5,6 +5,9 @@
  * so a stale action changes nothing and returns the ticket as it is now. A change made here is
  * announced like one made on the card: the channel card is updated through the outbox.
  */
+import { topicLabel } from '../booking/counsellors.js';
+import { bookingTexts } from '../bot/booking-cards.js';
+import type { BookingState } from '../booking/model.js';
 import { situationFacts } from '../bot/ticket-cards.js';
 import type { DecisionSummary } from '../faq/decision-model.js';
 import { createHash } from 'node:crypto';
@@ -85,7 +88,7 @@ function summary(t: Ticket, now: Date) {
 
 function bookingRow(b: Booking) {
   return {
-    id: b.id, state: b.state, counsellor: b.counsellor.name, start: b.start, end: b.end, format: b.format, place: b.place, topic: b.topic,
+    id: b.id, state: b.state, counsellor: b.counsellor.name, start: b.start, end: b.end, format: b.format, place: b.place, topic: topicLabel(b.topic),
     veileder: b.veileder.name, holdUntil: b.holdUntil, joinUrl: b.event?.joinUrl,
   };
 }
@@ -306,7 +309,7 @@ export function createTabApi(d: TabApiDeps): express.Router {
   });
   r.get('/api/tab/bookings.csv', team, async (req, res) => {
     const rows = await listBookings(req.query);
-    sendCsv(res, 'bookinger', toCsv(['Samtale', 'Status', 'Rådgiver', 'Start', 'Slutt', 'Form', 'Sted', 'Tema', 'Veileder'], rows.map((b) => [b.id, b.state, b.counsellor, b.start, b.end, b.format, b.place, b.topic, b.veileder])));
+    sendCsv(res, 'bookinger', toCsv(['Samtale', 'Status', 'Rådgiver', 'Start', 'Slutt', 'Form', 'Sted', 'Tema', 'Veileder'], rows.map((b) => [b.id, bookingTexts.states[b.state as BookingState] ?? b.state, b.counsellor, b.start, b.end, bookingTexts.formatNames[b.format] ?? b.format, b.place, b.topic, b.veileder])));
   });
 
   /** The report for this user: example questions only for those who edit content (team, admin), never for leaders. */
@@ -336,7 +339,7 @@ export function createTabApi(d: TabApiDeps): express.Router {
     const report: CrawlReport | undefined = await d.store.lastCrawlReport();
     res.json({
       ...d.settings(),
-      counsellors: d.counsellors.map((c) => ({ name: c.name, mailbox: c.mailbox, regions: c.regions, offices: c.offices, languages: c.languages, topics: c.topics })),
+      counsellors: d.counsellors.map((c) => ({ name: c.name, mailbox: c.mailbox, regions: c.regions, offices: c.offices, languages: c.languages, topics: c.topics.map(topicLabel) })),
       channels: (await d.store.listEscalationChannels()).map((c) => ({ teamName: c.teamName, channelName: c.channelName, sections: c.sections.map((s) => SECTION_LABELS[s as keyof typeof SECTION_LABELS] ?? s), regions: c.regions, setBy: c.setBy.name, setAt: c.setAt })),
       pages: (await d.store.listPages()).length,
       lastCrawl: report,

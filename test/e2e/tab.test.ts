@@ -201,6 +201,8 @@ describe('the tab in headless Chromium: inside a Teams host page and outside Tea
     await tab.getByLabel('Status').selectOption('bekreftet');
     await eventually('one confirmed', async () => ((await rows.count()) === 1 ? true : undefined));
     assert.match(await rows.first().innerText(), /Bekreftet/);
+    assert.match(await rows.first().innerText(), /Karriereveiledning/, 'topics by their names, not their keys');
+    assert.doesNotMatch(await tab.locator('main').innerText(), /karriereveiledning|fagopplaering/);
     assert.deepEqual(await axe(tabFrame()), []);
     await tab.getByLabel('Tidsrom').selectOption('tidligere');
     await tab.getByText('Ingen samtaler passer filteret.').waitFor();
