@@ -2,8 +2,10 @@
  * Turns a county web page into searchable sections. Mozilla's Readability (the engine behind
  * Firefox's reader view) finds the real content and drops menus, headers, footers, cookie
  * banners, breadcrumbs and "related links" boxes; the content is then split at its h2/h3
- * headings, each section keeping its heading and the anchor the page gives it. The DOM is
- * linkedom's: about eight times faster than jsdom for this (bench/ingest.ts).
+ * headings, each section keeping its heading and the anchor the page gives it. A section's text
+ * keeps one line per block, and a list item is always one line starting with "• " (excerpt.ts
+ * shows such lines as a list). The DOM is linkedom's: about eight times faster than jsdom for
+ * this (bench/ingest.ts).
  */
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
@@ -80,6 +82,9 @@ export function extractPage(html: string, pageUrl: string, lastModifiedHeader?: 
       current.text = tidy(current.text);
       if (current.text) sections.push(current);
     };
+    // Inside a list item, its paragraphs and line breaks are spaces: one item is one line
+    // ("• …"), so the item keeps its bullet and the list ends where the HTML ends it.
+    let inItem = 0;
     const walk = (node: Node): void => {
       for (const child of Array.from(node.childNodes)) {
         if (child.nodeType === 3) {
@@ -98,11 +103,20 @@ export function extractPage(html: string, pageUrl: string, lastModifiedHeader?: 
           continue;
         }
         if (tag === 'SCRIPT' || tag === 'STYLE' || tag === 'NOSCRIPT') continue;
+        if (tag === 'LI') {
+          current.text += '\n• ';
+          inItem++;
+          walk(el);
+          inItem--;
+          current.text += '\n';
+          continue;
+        }
+        // A list inside an item starts new items; any other block inside an item is a space.
         const block = BLOCK.has(tag);
-        if (tag === 'LI') current.text += '\n• ';
-        else if (block) current.text += '\n';
+        const sep = !block ? '' : inItem > 0 && tag !== 'UL' && tag !== 'OL' ? ' ' : '\n';
+        current.text += sep;
         walk(el);
-        if (block) current.text += '\n';
+        current.text += sep;
       }
     };
     walk(content);

@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { StoredPage } from './crawler.js';
 import { SearchIndex, type Hit, type SearchResult, type SectionDoc } from './search-index.js';
-import { Analyzer, words } from './text.js';
+import { excerpt } from './excerpt.js';
+import { Analyzer } from './text.js';
 import type { Decision } from '../store/store.js';
 import { decide, type DecisionModel } from './decision-model.js';
 
@@ -128,44 +129,6 @@ export class FaqService {
    * cut out of its context.
    */
   excerpt(doc: SectionDoc, question: string, maxChars = 480): string {
-    const seg = new Intl.Segmenter('nb', { granularity: 'sentence' });
-    type Unit = { text: string; items?: string[] };
-    const units: Unit[] = [];
-    const lines = doc.text.split('\n').map((l) => l.trim()).filter(Boolean);
-    for (let i = 0; i < lines.length; i++) {
-      if (lines[i].startsWith('• ')) {
-        const items: string[] = [];
-        while (i < lines.length && lines[i].startsWith('• ')) items.push(lines[i++].slice(2));
-        i--;
-        units.push({ text: items.join(' '), items });
-      } else {
-        for (const sg of seg.segment(lines[i])) if (sg.segment.trim().length > 1) units.push({ text: sg.segment.trim() });
-      }
-    }
-    const q = new Set(words(question).filter((w) => !this.analyzer.isStopword(w)).map((w) => this.analyzer.stem(w)));
-    const score = (u: Unit, i: number): number => words(u.text).filter((w) => q.has(this.analyzer.stem(w))).length / (u.items ? Math.max(1, u.items.length / 2) : 1) + (i === 0 ? 0.5 : 0);
-    const chosen = new Set<number>([0]);
-    const length = (): number => [...chosen].reduce((n, i) => n + units[i].text.length, 0);
-    for (const c of units.map((u, i) => ({ i, s: score(u, i) })).sort((x, y) => y.s - x.s || x.i - y.i)) {
-      if (chosen.size >= 4 || (chosen.size >= 2 && (c.s === 0 || length() + units[c.i].text.length > maxChars))) break;
-      if (chosen.has(c.i)) continue;
-      chosen.add(c.i);
-      // A list needs the sentence that introduces it.
-      if (units[c.i].items && c.i > 0 && !units[c.i - 1].items) chosen.add(c.i - 1);
-    }
-    if (chosen.size < 2 && units.length > 1) chosen.add(1);
-    const out: string[] = [];
-    for (const i of [...chosen].sort((x, y) => x - y)) {
-      const u = units[i];
-      if (u.items) out.push(`\n${u.items.map((it) => `- ${it}`).join('\n')}\n`);
-      else out.push(u.text);
-    }
-    return clip(out.join(' ').replace(/ ?\n ?/g, '\n').replace(/\n{2,}/g, '\n').trim(), maxChars + 200);
+    return excerpt(this.analyzer, doc, question, maxChars);
   }
-}
-
-function clip(s: string, max: number): string {
-  if (s.length <= max) return s;
-  const cut = s.slice(0, max);
-  return `${cut.slice(0, cut.lastIndexOf(' ') > 0 ? cut.lastIndexOf(' ') : max)} …`;
 }

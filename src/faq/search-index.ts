@@ -3,7 +3,10 @@
  * page-level evidence: every page is also indexed as one document (title boosted), and a
  * section's score is its own BM25F plus a weighted share of its page's. Many questions are
  * about a page's topic rather than one paragraph, so the page decides where to look and the
- * section decides which paragraph to show.
+ * section decides which paragraph to show — in two steps (see `rank`): a page is ranked by its
+ * best section plus a small share of what its other sections match, and within the page the
+ * section shown is the one whose own evidence, with a heading that asks the question in the
+ * user's own words, answers best.
  *
  * Query words become "concepts" (the word, its synonyms, its compound parts, a typo
  * correction); a document's score sums the best alternative per concept, and its coverage says
@@ -14,7 +17,7 @@
  * sections of matched pages), never to the vocabulary: scores accumulate in preallocated typed
  * arrays that are reset through a list of touched entries.
  */
-import { Analyzer, coordinatedCompounds, Decompounder, editDistance, fold, words } from './text.js';
+import { Analyzer, coordinatedCompounds, COUNTRY_TERMS, Decompounder, editDistance, fold, words } from './text.js';
 
 /** One searchable unit: a section of a crawled page, or a curated question and answer. */
 export interface SectionDoc {
@@ -40,7 +43,11 @@ export interface SectionDoc {
 
 export interface Hit {
   doc: SectionDoc;
-  /** Section BM25F plus weighted page BM25F, adjusted by coverage; comparable within one query only. */
+  /**
+   * The page's score (section plus page BM25F, adjusted by coverage, for its best section, and a
+   * share of its other sections') on the page's best answering section, a proportional share of
+   * it on the page's other sections (see `SearchIndex.rank`); comparable within one query only.
+   */
   score: number;
   /** Share (0–1) of the question's weighted concepts that this section matched. */
   coverage: number;
@@ -98,6 +105,17 @@ export interface SearchParams {
   rankPageCov: number;
   /** Cap on the weight (IDF) of a word the site has never seen, relative to the rarest known word. */
   unknownIdf: number;
+  /**
+   * Page ranking: share of the other sections' own evidence (section BM25F × coverage factor)
+   * added to the page's best section. A page that meets the question in several sections is
+   * about it; the page-level BM25F alone saturates before it can tell.
+   */
+  pageRest: number;
+  /**
+   * Section choice within a page: a section whose heading (the page title for the intro, the
+   * questions of a curated entry) holds the question's own words counts up to 1 + this much more.
+   */
+  headingWeight: number;
 }
 
 export const DEFAULT_SEARCH_PARAMS: SearchParams = {
@@ -122,6 +140,8 @@ export const DEFAULT_SEARCH_PARAMS: SearchParams = {
   covFloor: 0.3,
   rankPageCov: 0.5,
   unknownIdf: 1,
+  pageRest: 0.5,
+  headingWeight: 0.5,
 };
 
 interface Posting { docs: Int32Array; tfs: Float32Array }
@@ -129,6 +149,11 @@ interface Term { term: string; weight: number }
 interface Alt { terms: Term[]; cov: number }
 export interface AnalyzedConcept {
   word: string;
+  /**
+   * The first `asked` alternatives say what the user said (the word, its forms and parts, its
+   * synonyms and abbreviations, a typo fix); the rest are broader words ("utlandet" for "Polen").
+   */
+  asked: number;
   idf: number;
   known: boolean;
   /** Best coverage credit any alternative can give (1 for the word itself). */
@@ -211,11 +236,16 @@ export class SearchIndex {
   readonly docs: SectionDoc[];
   readonly params: SearchParams;
   private readonly sec: Bm25;
+  /** What each section answers (see the constructor); used for its coverage only. */
+  private readonly head: Bm25;
   private readonly page: Bm25;
   /** Section → its page; page → its sections (in document order). */
   private readonly pageOf: Int32Array;
   private readonly pageSections: Int32Array[];
   private readonly decompounder: Decompounder;
+  /** Country names from the lexicon (as written and folded). */
+  private readonly countries: Set<string>;
+  private readonly looseDecompounder: Decompounder;
   private readonly deletes = new Map<string, string[]>();
   /** Folded corpus words with their frequency (the decompounder's dictionary). */
   private readonly vocab: Map<string, number>;
@@ -225,6 +255,12 @@ export class SearchIndex {
   private readonly secTotal: Acc;
   private readonly secConcept: Acc;
   private readonly secAlt: Acc;
+  private readonly headTotal: Acc;
+  /** Per-page scratch for `rank` (as long as the longest page). */
+  private readonly within: Float64Array;
+  private readonly owns: Float64Array;
+  /** Per section: `curatedBoost` for a curated entry, else 1. */
+  private readonly boost: Float64Array;
   private readonly pageTotal: Acc;
   private readonly pageConcept: Acc;
   private readonly pageAlt: Acc;
@@ -244,7 +280,16 @@ export class SearchIndex {
       for (const field of FIELDS) for (const w of f[field]) vocab.set(fold(w), (vocab.get(fold(w)) ?? 0) + 1);
       return f;
     });
+    // A compound in the other written standard splits too: a nynorsk site's "vaksen" lets a
+    // bokmål "voksenopplæring" split, and the other way round (the parts are then stemmed alike).
+    for (const [ny, bm] of Object.entries(analyzer.lexicon.nynorsk)) {
+      const [fn, fb] = [fold(ny), fold(bm)];
+      if (fn === fb || fn.length < 4 || fb.length < 4 || /\s/.test(fb) || analyzer.isStopword(ny) || analyzer.isStopword(bm)) continue;
+      if (vocab.has(fb) && !vocab.has(fn)) vocab.set(fn, vocab.get(fb) ?? 1);
+      else if (vocab.has(fn) && !vocab.has(fb)) vocab.set(fb, vocab.get(fn) ?? 1);
+    }
     this.decompounder = new Decompounder(vocab);
+    this.countries = new Set((analyzer.lexicon.countries ?? []).flatMap((c) => [c, fold(c)]));
     this.vocab = vocab;
     // "fag- og svennebrev" also stands for "fagbrev".
     docs.forEach((d, i) => {
@@ -283,6 +328,7 @@ export class SearchIndex {
     };
 
     const secTmp = new Map<string, Map<number, number>>();
+    const headTmp = new Map<string, Map<number, number>>();
     const pageTmp = new Map<string, Map<number, number>>();
     const secLen = new Float32Array(docs.length);
     const pageLen = new Float32Array(pageLists.length);
@@ -291,18 +337,24 @@ export class SearchIndex {
       const p = this.pageOf[i];
       let len = 0;
       let plen = 0;
+      // What the section answers: its heading; the page title for the intro (which has no
+      // heading of its own); a curated entry's questions.
+      const intro = docs[i].heading === docs[i].title;
       for (const field of FIELDS) {
+        const asked = field === 'heading' || field === 'question' || (field === 'title' && intro);
         const fw = P.fieldWeight[field];
         // A page's title is counted once for the page, however many sections repeat it.
         const pw = field === 'title' && pageTitleDone[p] ? 0 : P.pageFieldWeight[field];
         for (const w of f[field]) {
           const t = analyse(w);
           addTf(secTmp, t.stem, i, fw);
+          if (asked) addTf(headTmp, t.stem, i, 1);
 
           if (pw) addTf(pageTmp, t.stem, p, pw);
           if (t.parts) {
             for (const part of t.parts) {
               addTf(secTmp, part, i, fw * P.partFactor);
+              if (asked) addTf(headTmp, part, i, P.partFactor);
               if (pw) addTf(pageTmp, part, p, pw * P.partFactor);
             }
           }
@@ -315,15 +367,13 @@ export class SearchIndex {
       pageLen[p] += plen;
     });
     this.sec = new Bm25(secTmp, secLen, P.k1, P.b);
+    this.head = new Bm25(headTmp, new Float32Array(docs.length).fill(1), P.k1, 0);
     this.page = new Bm25(pageTmp, pageLen, P.pageK1, P.pageB);
     for (const term of this.sec.postings.keys()) {
-      for (const suf of DERIVATION_SUFFIXES) {
-        if (term.length - suf.length >= 4 && term.endsWith(suf)) {
-          const base = term.slice(0, -suf.length);
-          const list = this.derived.get(base);
-          if (list) list.push(term);
-          else this.derived.set(base, [term]);
-        }
+      for (const base of derivationBases(term)) {
+        const list = this.derived.get(base);
+        if (list) list.push(term);
+        else this.derived.set(base, [term]);
       }
       for (const del of deletions(term)) {
         const list = this.deletes.get(del);
@@ -331,7 +381,19 @@ export class SearchIndex {
         else this.deletes.set(del, [term]);
       }
     }
+    // For a word the site writes neither whole nor as a compound of words it uses as written:
+    // parts the site uses in another form ("karakterforbedring" → "karakter" + "forbedring",
+    // where the site writes "karakterer" and "forbedre").
+    this.looseDecompounder = new Decompounder(vocab, 8, (part) => {
+      const t = part.length >= 4 ? this.partTerm(part) : null;
+      return t ? this.sec.df(t) : undefined;
+    });
     this.secTotal = new Acc(docs.length);
+    this.headTotal = new Acc(docs.length);
+    const longest = this.pageSections.reduce((m, l) => Math.max(m, l.length), 0);
+    this.within = new Float64Array(longest);
+    this.owns = new Float64Array(longest);
+    this.boost = Float64Array.from(docs, (d) => (d.kind === 'curated' ? P.curatedBoost : 1));
     this.secConcept = new Acc(docs.length);
     this.secAlt = new Acc(docs.length);
     this.pageTotal = new Acc(pageLists.length);
@@ -370,21 +432,31 @@ export class SearchIndex {
     if (this.has(term)) alts.push({ terms: [{ term, weight }], cov });
     // Derived words: "vurdere" also finds "vurdering", "søknad" also finds "søke".
     for (const t of this.derived.get(term) ?? []) alts.push({ terms: [{ term: t, weight: weight * P.derivWeight }], cov: cov * P.derivCov });
-    for (const suf of DERIVATION_SUFFIXES) {
-      if (term.length - suf.length >= 4 && term.endsWith(suf) && this.has(term.slice(0, -suf.length))) {
-        alts.push({ terms: [{ term: term.slice(0, -suf.length), weight: weight * P.derivWeight }], cov: cov * P.derivCov });
+    // The word it is derived from, and that word's other derivations ("godkjent" → "godkjenne",
+    // "godkjenning").
+    for (const base of derivationBases(term)) {
+      for (const t of [base, ...(this.derived.get(base) ?? [])]) {
+        if (t !== term && this.has(t) && !alts.some((a) => a.terms[0].term === t)) alts.push({ terms: [{ term: t, weight: weight * P.derivWeight }], cov: cov * P.derivCov });
       }
     }
 
-    const parts = this.decompounder.split(fold(word));
+    const parts = this.decompounder.split(fold(word)) ?? (alts.length === 0 ? this.looseDecompounder.split(fold(word)) : null);
     if (parts) {
-      const terms = parts.map((p) => this.analyzer.stem(p)).filter((t) => this.has(t));
+      const terms = parts.map((p) => this.partTerm(p)).filter((t): t is string => t !== null);
       // A compound the site never writes ("barnehageplass", "fagskoleutdanning") is only
       // weakly met by its parts: the parts are common, the whole may mean something else.
       const c = alts.length ? P.partCov : P.splitOnlyCov;
       if (terms.length === parts.length) alts.push({ terms: terms.map((t) => ({ term: t, weight: weight * P.partWeight })), cov: cov * c });
     }
     return alts;
+  }
+
+  /** The indexed term for a compound's part: its stem, or the word it is derived from ("forbedring" → "forbedr"). */
+  private partTerm(part: string): string | null {
+    const t = this.analyzer.stem(part);
+    if (this.has(t)) return t;
+    for (const base of derivationBases(t)) if (this.has(base)) return base;
+    return null;
   }
 
   /** A typo correction, for a word nothing else (not even the word lists) knows. */
@@ -411,7 +483,9 @@ export class SearchIndex {
     const maxIdf = this.sec.idf(1);
     const concepts: AnalyzedConcept[] = [];
     const seen = new Set<string>();
-    const qws = this.analyzer.queryWords(query);
+    // "23-5" for the 23/5 rule: one token when the site writes it with a slash.
+    const text = query.replace(/(\d+)\s*[-–]\s*(\d+)/g, (m, a: string, b: string) => (this.has(`${a}/${b}`) ? `${a}/${b}` : m));
+    const qws = this.analyzer.queryWords(text);
     for (let i = 0; i < qws.length; i++) {
       let { word, extra } = qws[i];
       if (/^\d{2,3}$/.test(word)) continue; // ages, counts, percentages: context, not topic
@@ -427,14 +501,20 @@ export class SearchIndex {
       seen.add(key);
       const own = this.alternativesFor(word, 1, 1);
       const alts = [...own];
+      // A country's name also searches "utlandet": a broader word, not another name for it.
+      const country = this.countries.has(word) || this.countries.has(fold(word));
+      const broader: Alt[] = [];
       for (const e of extra) {
         const ews = words(e).filter((w) => !this.analyzer.isStopword(w));
         const eAlts = ews.map((w) => this.alternativesFor(w, P.expandWeight, P.expandCov)).filter((a) => a.length > 0);
         if (eAlts.length === 0) continue;
-        if (ews.length === 1) alts.push(...eAlts[0]);
-        else alts.push({ terms: eAlts.map((a) => a[0].terms[0]), cov: P.expandCov });
+        const into = country && COUNTRY_TERMS.includes(e) ? broader : alts;
+        if (ews.length === 1) into.push(...eAlts[0]);
+        else into.push({ terms: eAlts.map((a) => a[0].terms[0]), cov: P.expandCov });
       }
-      if (alts.length === 0) alts.push(...this.typoFor(word));
+      if (alts.length + broader.length === 0) alts.push(...this.typoFor(word));
+      const asked = alts.length;
+      alts.push(...broader);
       const idfOf = (list: Alt[]): number => Math.max(...list.flatMap((a) => a.terms.map((t) => this.sec.idf(this.sec.df(t.term)))));
       let idf: number;
       if (own.length) idf = idfOf(own);
@@ -443,7 +523,7 @@ export class SearchIndex {
       else idf = maxIdf * P.unknownIdf;
       // Met only by its parts, and the word lists do not vouch for it either.
       const splitOnly = own.length > 0 && own.every((a) => a.terms.length > 1) && alts.length === own.length;
-      concepts.push({ word, idf, known: alts.length > 0, strength: Math.max(0, ...alts.map((a) => a.cov)), splitOnly, alts });
+      concepts.push({ word, asked, idf, known: alts.length > 0, strength: Math.max(0, ...alts.map((a) => a.cov)), splitOnly, alts });
     }
     return concepts;
   }
@@ -467,39 +547,99 @@ export class SearchIndex {
     };
     if (concepts.length === 0 || idfSum === 0 || this.docs.length === 0) return { hits: [], features };
 
-    const { secTotal, pageTotal } = this;
     try {
       for (const c of concepts) {
         if (c.alts.length === 0) continue;
         const w = c.idf / idfSum;
-        this.scoreConcept(c, this.sec, this.secConcept, this.secAlt, secTotal, w);
-        this.scoreConcept(c, this.page, this.pageConcept, this.pageAlt, pageTotal, w);
+        this.scoreConcept(c, this.sec, this.secConcept, this.secAlt, this.secTotal, w);
+        this.scoreConcept(c, this.page, this.pageConcept, this.pageAlt, this.pageTotal, w);
+        // A heading that names only a broader word ("utlandet" for "Polen") does not ask the user's question.
+        if (P.headingWeight > 0 && c.asked > 0) this.scoreConcept(c.asked === c.alts.length ? c : { ...c, alts: c.alts.slice(0, c.asked) }, this.head, this.secConcept, this.secAlt, this.headTotal, w);
       }
-
-      // Every section of a matched page is a candidate: the page may carry the topic when the
-      // paragraph does not repeat it.
-      const top: Ranked[] = [];
-      const keep = Math.max(limit * 3, 12);
-      let floor = -Infinity;
-      for (let i = 0; i < pageTotal.count; i++) {
-        const p = pageTotal.touched[i];
-        const ps = pageTotal.val[p];
-        const pc = pageTotal.aux[p];
-        for (const d of this.pageSections[p]) {
-          const doc = this.docs[d];
-          const sc = secTotal.aux[d];
-          const cov = P.rankPageCov * pc + (1 - P.rankPageCov) * sc;
-          const score = (secTotal.val[d] + P.pageWeight * ps) * (P.covFloor + (1 - P.covFloor) * cov) * (doc.kind === 'curated' ? P.curatedBoost : 1);
-          if (top.length >= keep && score <= floor) continue;
-          insertSorted(top, { d, hit: { doc, score, coverage: Math.min(1, sc), pageCoverage: Math.min(1, pc) } }, keep);
-          floor = top.length >= keep ? top[top.length - 1].hit.score : -Infinity;
-        }
-      }
-      return { hits: diversify(top.map((r) => r.hit)).slice(0, limit), features };
+      return { hits: diversify(this.rank(limit).map((r) => r.hit)).slice(0, limit), features };
     } finally {
-      secTotal.reset();
-      pageTotal.reset();
+      this.secTotal.reset();
+      this.pageTotal.reset();
+      this.headTotal.reset();
     }
+  }
+
+  /**
+   * Every section of a matched page is a candidate: the page may carry the topic when the
+   * paragraph does not repeat it. A section's evidence is its own BM25F plus a weighted share of
+   * its page's, scaled by coverage (mixed from the section's and the page's). Then two steps:
+   *
+   * 1. The page: its best section's evidence, plus `pageRest` × the other sections' own evidence
+   *    (a page that meets the question in several sections is about it).
+   * 2. The section: the page's score goes to the section that answers best — its evidence with
+   *    up to `headingWeight` more for a heading that holds the question's words — and every
+   *    other section of the page gets its proportional share of that score.
+   *
+   * So scores stay comparable across pages (a page's first section carries the page's score),
+   * and what decides the section shown never changes which page is ranked first.
+   */
+  private rank(limit: number): Ranked[] {
+    const P = this.params;
+    const { secTotal, pageTotal, headTotal, within, owns, boost } = this;
+    const { covFloor, rankPageCov, pageWeight, headingWeight } = P;
+    const secVal = secTotal.val;
+    const secCov = secTotal.aux;
+    const headCov = headTotal.aux;
+    const top: Ranked[] = [];
+    const keep = Math.max(limit * 3, 12);
+    let floor = -Infinity;
+    for (let i = 0; i < pageTotal.count; i++) {
+      const p = pageTotal.touched[i];
+      const ps = pageTotal.val[p];
+      const pc = pageTotal.aux[p];
+      const sections = this.pageSections[p];
+      const n = sections.length;
+      let best = 0;
+      let bestAt = 0;
+      let bestWithin = 0;
+      let ownSum = 0;
+      for (let k = 0; k < n; k++) {
+        const d = sections[k];
+        const factor = (covFloor + (1 - covFloor) * (rankPageCov * pc + (1 - rankPageCov) * secCov[d])) * boost[d];
+        const own = secVal[d] * factor;
+        const evidence = own + pageWeight * ps * factor;
+        owns[k] = own;
+        ownSum += own;
+        if (evidence > best) {
+          best = evidence;
+          bestAt = k;
+        }
+        const hc = headCov[d];
+        within[k] = evidence * (1 + headingWeight * (hc < 1 ? hc : 1));
+        if (within[k] > bestWithin) bestWithin = within[k];
+      }
+      if (bestWithin <= 0) continue;
+      // The other sections' own evidence, the best few of them: a page of many short answers
+      // (a long FAQ) should not win by its length.
+      let rest = ownSum - owns[bestAt];
+      if (n - 1 > PAGE_REST_SECTIONS) {
+        // Only the best few count: sort the others in place, largest first, and drop the rest.
+        owns[bestAt] = owns[n - 1];
+        for (let a = 1; a < n - 1; a++) {
+          const v = owns[a];
+          let b = a - 1;
+          while (b >= 0 && owns[b] < v) owns[b + 1] = owns[b--];
+          owns[b + 1] = v;
+        }
+        for (let k = PAGE_REST_SECTIONS; k < n - 1; k++) rest -= owns[k];
+      }
+      const pageScore = best + P.pageRest * rest;
+      // No section of the page scores above the page: nothing to do when the page cannot make the list.
+      if (top.length >= keep && pageScore <= floor) continue;
+      for (let k = 0; k < n; k++) {
+        const score = (pageScore * within[k]) / bestWithin;
+        if (top.length >= keep && score <= floor) continue;
+        const d = sections[k];
+        insertSorted(top, { d, hit: { doc: this.docs[d], score, coverage: Math.min(1, secTotal.aux[d]), pageCoverage: Math.min(1, pc) } }, keep);
+        floor = top.length >= keep ? top[top.length - 1].hit.score : -Infinity;
+      }
+    }
+    return top;
   }
 
   /** Adds one concept's best alternative to each document's score (val) and coverage (aux). */
@@ -567,8 +707,26 @@ function diversify(hits: Hit[]): Hit[] {
   return [...first, ...rest];
 }
 
+/** How many of a page's other sections count towards its rank (see `rank`). */
+const PAGE_REST_SECTIONS = 5;
+
 /** Suffixes that make nouns of verbs: "vurdere/vurdering", "søke/søknad", "påbygg/påbygging". */
 const DERIVATION_SUFFIXES = ['ering', 'ning', 'ing', 'nad', 'else'];
+
+/**
+ * The stems a stem may be derived from: a noun's verb ("vurdering" → "vurd"), and a weak
+ * verb's past participle or past tense ("godkjent"/"godkjente" → "godkjenn", "betalt" →
+ * "betal", "fullført" → "fullfør"), which Snowball leaves apart from the verb. A double
+ * consonant is written single before the t ("kjenne"/"kjent"), so both spellings are tried;
+ * "-st" and "-tt" endings are not participles ("frist", "rett").
+ */
+function derivationBases(term: string): string[] {
+  const out: string[] = [];
+  for (const suf of DERIVATION_SUFFIXES) if (term.length - suf.length >= 4 && term.endsWith(suf)) out.push(term.slice(0, -suf.length));
+  const pp = /^(.{2,}[aeiouyæøå][^aeiouyæøå]?)([bdfgklmnprv])t$/.exec(term);
+  if (pp) out.push(pp[1] + pp[2], pp[1] + pp[2] + pp[2]);
+  return out;
+}
 
 /** The word itself and every string one deletion away (for typo look-ups). */
 function deletions(term: string): string[] {

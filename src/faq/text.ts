@@ -1,7 +1,8 @@
 /**
  * Norwegian text analysis for search: tokens, stop words, Snowball stemming with a fix for
- * agent nouns, folding of æ/ø/å for people who type without them, compound splitting,
- * nynorsk/English/abbreviation mapping and typo tolerance. Both the index and the query go
+ * agent nouns, folding of æ/ø/å for people who type without them, compound splitting, nynorsk
+ * read as bokmål (so a nynorsk site meets a bokmål question, and the other way round),
+ * English and abbreviation mapping, and typo tolerance. Both the index and the query go
  * through the same functions, so a word typed one way meets the same word written another way.
  */
 import { readFileSync } from 'node:fs';
@@ -103,8 +104,15 @@ export class Analyzer {
   private readonly stemCache = new Map<string, string>();
   /** Query word (as typed, and folded) → extra words: `expand`, `equivalent` groups and countries. */
   private readonly expandMap = new Map<string, string[]>();
+  /** Nynorsk form (as written, and folded) → bokmål form, from the lexicon. */
+  private readonly nynorskMap = new Map<string, string>();
 
   constructor(readonly lexicon: Lexicon) {
+    for (const [ny, bm] of Object.entries(lexicon.nynorsk)) {
+      if (ny === bm || bm.includes(' ')) continue;
+      this.nynorskMap.set(ny, bm);
+      if (!this.nynorskMap.has(fold(ny))) this.nynorskMap.set(fold(ny), bm);
+    }
     // A stopword typed without æøå ("far" for "får", "pa" for "på") is a stopword too.
     this.stop = new Set(lexicon.stopwords.flatMap((w) => [w, fold(w)]));
     // "amo-kurs" is typed as two words ("amo", "kurs"), so it is a phrase.
@@ -131,26 +139,44 @@ export class Analyzer {
    * Stem then fold. Snowball stems "veiledere" to "veileder" but "veileder" to "veiled"; agent
    * nouns would never meet, so a remaining "-er"/"-ern" ending on a long stem is cut as well.
    * Snowball also cuts "-lov" ("opplæringsloven" → "opplæring"), which would make the law
-   * mean the same as any training, so words about a law ("lov") keep it; and "-el" nouns lose
-   * their e ("hjelpemiddel" → "hjelpemidl", as Snowball stems "hjelpemidler").
+   * mean the same as any training, so words about a law ("lov") keep it; "-el" nouns lose
+   * their e ("hjelpemiddel" → "hjelpemidl", as Snowball stems "hjelpemidler"), and so do "-en"
+   * adjectives ("voksen" → "voks", as Snowball stems "voksne" once the n goes). A nynorsk word
+   * is stemmed as its bokmål form (see `bokmal`), on both sides.
    */
   stem(word: string): string {
     const cached = this.stemCache.get(word);
     if (cached !== undefined) return cached;
     let s: string;
-    const law = /^(.{3,}lov)(?:en|a|er|ene|ens|ane)?$/.exec(word);
+    const w = this.bokmal(word);
+    const law = /^(.{3,}lov)(?:en|a|er|ene|ens|ane)?$/.exec(w);
     if (law) s = law[1];
     else {
-      s = this.stemmer.stem(word);
+      s = this.stemmer.stem(w);
       if (s.length >= 7 && s.endsWith('ern')) s = s.slice(0, -3);
       else if (s.length >= 6 && s.endsWith('er')) s = s.slice(0, -2);
       // "-el" nouns drop the e when inflected: hjelpemiddel/hjelpemidler, regel/regler.
       const el = /^(.{2,}?)([^aeiouyæøå])\2?el$/.exec(s);
       if (el) s = `${el[1]}${el[2]}l`;
+      // "-en" adjectives drop the e when inflected: voksen/voksne, åpen/åpne, moden/modne.
+      else {
+        const en = /^(.*[aeiouyæøå][^aeiouyæøå]*[sdpk])n$/.exec(s);
+        if (en && s.length >= 4) s = en[1];
+      }
     }
     const out = fold(s);
     if (this.stemCache.size < 200_000) this.stemCache.set(word, out);
     return out;
+  }
+
+  /**
+   * The bokmål form of a nynorsk word, for the search on both sides (a nynorsk site meets a
+   * bokmål question and the other way round): the lexicon's list of forms first ("vaksne",
+   * "skule", "noreg"), then the regular endings bokmål writes otherwise (see nynorskEndings).
+   * A bokmål word comes back as it is.
+   */
+  bokmal(word: string): string {
+    return this.nynorskMap.get(word) ?? nynorskEndings(word);
   }
 
   /** Index-side terms of a text: stems of all non-stopwords (compound parts are added by the index). */
@@ -165,6 +191,18 @@ export class Analyzer {
     if (ws.some((w) => this.navSingle.has(this.stem(w)))) return true;
     const joined = ` ${ws.join(' ')} `;
     return this.navPhrases.some((p) => joined.includes(` ${p} `));
+  }
+
+  /**
+   * The Norwegian words for an English word: the lexicon's entry, else the entry of its base form
+   * ("certificates", "applied", "registering" → "certificate", "apply", "register"), else nothing
+   * for an English function word ("is", "must"). Undefined when the word is not English to us.
+   */
+  english(word: string): string[] | undefined {
+    const eng = this.lexicon.english;
+    if (Object.hasOwn(eng, word)) return eng[word];
+    for (const base of englishBases(word)) if (Object.hasOwn(eng, base)) return eng[base];
+    return ENGLISH_STOPWORDS.has(word) ? [] : undefined;
   }
 
   /** Extra words searched with a query word or two-word phrase. */
@@ -202,7 +240,7 @@ export class Analyzer {
       }
       let word = this.lexicon.nynorsk[w] ?? w;
       let extra: string[] = [];
-      const eng = this.lexicon.english[w];
+      const eng = this.english(w);
       if (eng && !this.stop.has(w) && this.lexicon.nynorsk[w] === undefined) {
         if (eng.length === 0) continue;
         word = eng[0];
@@ -214,6 +252,41 @@ export class Analyzer {
     }
     return out;
   }
+}
+
+/**
+ * English function words (Snowball's English stop list, less the words that are also Norwegian
+ * words worth searching: "same", "by"), for questions written in English; the lexicon's
+ * `english` entries come first.
+ */
+const ENGLISH_STOPWORDS = new Set('i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself it its itself they them their theirs themselves what which who whom this that these those am is are was were be been being have has had having do does did doing would should could ought a an the and but if or because as until while of at for with about against between into through during before after above below to from up down in out on off over under again further then once here there when where why how all any both each few more most other some such no nor not only own so than too very can will just don shall may might must cannot'.split(' '));
+
+/** Base forms of an English word, to find it in the lexicon: plural -s/-es/-ies, past -ed/-ied, -ing. */
+function englishBases(w: string): string[] {
+  const out: string[] = [];
+  if (w.length > 4 && w.endsWith('ies')) out.push(`${w.slice(0, -3)}y`);
+  if (w.length > 4 && w.endsWith('es')) out.push(w.slice(0, -2));
+  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) out.push(w.slice(0, -1));
+  if (w.length > 4 && w.endsWith('ied')) out.push(`${w.slice(0, -3)}y`);
+  if (w.length > 4 && w.endsWith('ed')) out.push(w.slice(0, -2), w.slice(0, -1));
+  if (w.length > 5 && w.endsWith('ing')) out.push(w.slice(0, -3), `${w.slice(0, -3)}e`);
+  return out;
+}
+
+/**
+ * Regular nynorsk endings in their bokmål form, before stemming: "-heit" nouns ("tryggheit",
+ * "sikkerheita" → "trygghet", "sikkerheten") and the j of "-kje"/"-gje" verbs ("søkje",
+ * "søkjar", "leggje", "følgje" → "søke", "søkar", "legge", "følge"). The other regular nynorsk
+ * endings ("-ar", "-ane", "-a", "-ast", "-ande", "-leg") are already Snowball's. Applied to
+ * every word on both sides, so a bokmål word it touches is changed the same way everywhere.
+ */
+export function nynorskEndings(word: string): string {
+  let w = word;
+  const heit = /^(.{2,})heit(a|en|er|ar|ane|ene)?$/.exec(w);
+  if (heit) w = `${heit[1]}het${({ a: 'en', ar: 'er', ane: 'ene' } as Record<string, string>)[heit[2] ?? ''] ?? heit[2] ?? ''}`;
+  const j = /^(.{2,}[kg])j(e|a|er|ar|ast|est|ande|ing|inga|ingar|arar|arane)$/.exec(w);
+  if (j) w = `${j[1]}${j[2]}`;
+  return w;
 }
 
 /**
@@ -238,36 +311,45 @@ export function coordinatedCompounds(text: string, split: (word: string) => stri
 /**
  * Splits Norwegian compounds into known words ("realkompetansevurdering" → "realkompetanse" +
  * "vurdering", "søknadsfrist" → "søknad" + "frist"), using the corpus's own words as the
- * dictionary and preferring the split whose parts are most frequent.
+ * dictionary and preferring the split whose parts are most frequent. A three-letter last part
+ * is allowed after a long first part ("helsefag" → "helse" + "fag", "yrkesfag", "opplæringslov").
  */
 export class Decompounder {
   private readonly cache = new Map<string, string[] | null>();
-  constructor(private readonly vocab: Map<string, number>, private readonly minLength = 8) {}
+  /**
+   * `lookup`, when given, vouches for parts the vocabulary lacks as written (an inflected or
+   * derived form of a word the site uses: "karakter" for "karakterer", "forbedring" for "forbedre").
+   */
+  constructor(private readonly vocab: Map<string, number>, private readonly minLength = 8, private readonly lookup?: (part: string) => number | undefined) {}
+
+  private freq(part: string): number | undefined {
+    return this.vocab.get(part) ?? this.lookup?.(part);
+  }
 
   split(word: string): string[] | null {
     if (word.length < this.minLength) return null;
     const hit = this.cache.get(word);
     if (hit !== undefined) return hit;
     let best: { parts: string[]; score: number } | null = null;
-    for (let i = 3; i <= word.length - 4; i++) {
+    for (let i = 3; i <= word.length - 3; i++) {
       const right = word.slice(i);
       const left = word.slice(0, i);
       const lefts = [left];
       if ((left.endsWith('s') || left.endsWith('e')) && left.length > 3) lefts.push(left.slice(0, -1));
       for (const l of lefts) {
-        const lf = this.vocab.get(l);
+        const lf = this.freq(l);
         if (!lf) continue;
-        const rf = this.vocab.get(right);
+        const rf = this.freq(right);
         let parts: string[] | null = null;
         let score = 0;
-        if (rf && right.length >= 4) {
+        if (rf && (right.length >= 4 || (right.length === 3 && l.length >= 4))) {
           parts = [l, right];
           score = Math.sqrt(lf * rf);
         } else {
           const sub = right.length >= this.minLength ? this.split(right) : null;
           if (sub) {
             parts = [l, ...sub];
-            score = Math.sqrt(lf * Math.min(...sub.map((p) => this.vocab.get(p) ?? 1))) * 0.8;
+            score = Math.sqrt(lf * Math.min(...sub.map((p) => this.freq(p) ?? 1))) * 0.8;
           }
         }
         if (parts && (!best || score > best.score)) best = { parts, score };

@@ -61,7 +61,7 @@ describe('conversations over HTTP (Teams-shaped activities, loopback Bot Connect
       assert.equal(res.status, 200);
       return (res.body as { value: Record<string, unknown> }).value;
     };
-    const question = 'klagefrist vedtak om voksenrett';
+    const question = 'sok vgs voksen hvor og hvordan';
     const clarify = cardOf(await ask(question))!;
     const s = json(clarify);
     assert.match(s, /Mente du/);

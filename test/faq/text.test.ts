@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Analyzer, Decompounder, editDistance, fold, loadLexicon } from '../../src/faq/text.js';
+import { Analyzer, Decompounder, editDistance, fold, loadLexicon, nynorskEndings } from '../../src/faq/text.js';
 
 describe('Norwegian text analysis', () => {
   const a = new Analyzer(loadLexicon());
@@ -16,6 +16,35 @@ describe('Norwegian text analysis', () => {
     assert.equal(a.stem('vitnemal'), a.stem('vitnemålet'));
     assert.equal(a.stem('videregaende'), a.stem('videregående'));
     assert.equal(a.stem('laerekontrakt'), a.stem('lærekontrakten'));
+  });
+
+  it('stems "-en" adjectives with their inflected forms (voksen/voksne, moden/modne)', () => {
+    assert.equal(a.stem('voksen'), a.stem('voksne'));
+    assert.equal(a.stem('moden'), a.stem('modne'));
+    assert.notEqual(a.stem('barn'), a.stem('bar'));
+    assert.notEqual(a.stem('navn'), a.stem('nav'));
+  });
+
+  it('stems a nynorsk word as its bokmål form, so a nynorsk site and a bokmål question meet', () => {
+    assert.equal(a.stem('vaksne'), a.stem('voksne'));
+    assert.equal(a.stem('vaksen'), a.stem('voksen'));
+    assert.equal(a.stem('skulen'), a.stem('skolen'));
+    assert.equal(a.stem('søkjer'), a.stem('søker'));
+    assert.equal(a.stem('leggje'), a.stem('legge'));
+    assert.equal(a.stem('tryggheita'), a.stem('tryggheten'));
+    assert.equal(nynorskEndings('følgje'), 'følge');
+    assert.equal(nynorskEndings('sikkerheita'), 'sikkerheten');
+    assert.equal(nynorskEndings('fagbrev'), 'fagbrev');
+  });
+
+  it('finds English words by their base form and drops English function words', () => {
+    assert.deepEqual(a.english('certificates'), a.english('certificate'));
+    assert.deepEqual(a.english('applications'), a.lexicon.english.application);
+    assert.deepEqual(a.english('registering'), a.lexicon.english.register);
+    assert.deepEqual(a.english('must'), []);
+    assert.equal(a.english('fagbrev'), undefined);
+    const en = a.queryWords('is there a course for adults').map((w) => w.word);
+    assert.ok(!en.includes('is') && en.includes('kurs') && en.includes('voksne'), en.join(' '));
   });
 
   it('maps nynorsk and English words to bokmål search words', () => {
@@ -43,6 +72,15 @@ describe('Norwegian text analysis', () => {
     assert.deepEqual(d.split('realkompetansevurdering'), ['realkompetanse', 'vurdering']);
     assert.deepEqual(d.split('søknadsfrist'), ['søknad', 'frist']);
     assert.equal(d.split('kontaktinfo'), null);
+  });
+
+  it('splits off a short last word after a long first one, and parts the site writes in another form', () => {
+    const d = new Decompounder(new Map([['helse', 4], ['fag', 9], ['karakterer', 2]]));
+    assert.deepEqual(d.split('helsefag'), ['helse', 'fag']);
+    assert.equal(d.split('karakterforbedring'), null);
+    const stems = new Map([['karakter', 2], ['forbedring', 1]]);
+    const loose = new Decompounder(new Map([['karakterer', 2]]), 8, (part) => stems.get(part));
+    assert.deepEqual(loose.split('karakterforbedring'), ['karakter', 'forbedring']);
   });
 
   it('measures typos with transpositions as one edit', () => {
