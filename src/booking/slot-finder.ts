@@ -6,6 +6,7 @@
  * calendars' free/busy comes in, slots go out; all local-time arithmetic is luxon's, so the
  * daylight-saving changes need no special cases.
  */
+import { calendarDate } from '../text/time.nb.js';
 import { DateTime } from 'luxon';
 import type { BusyInterval } from '../calendar/calendar.js';
 import { isPublicHoliday } from '../tickets/working-time.js';
@@ -165,5 +166,8 @@ export function findSlots(counsellors: SlotCounsellor[], req: SlotRequest): Slot
 
 /** "mandag 30. mars kl. 08.00" — a slot's time as Norwegians read it (Europe/Oslo). */
 export function formatSlotTime(d: Date): string {
-  return DateTime.fromJSDate(d, { zone: ZONE }).setLocale('nb').toFormat("cccc d. LLLL 'kl.' HH.mm");
+  // The product's one date style (src/text/time.nb.ts: «14. des. kl. 10.15»), with the weekday
+  // first, which matters when choosing a time.
+  const l = DateTime.fromJSDate(d, { zone: ZONE }).setLocale('nb');
+  return `${l.toFormat('cccc')} ${calendarDate(l.toISODate()!).replace(/ \d{4}$/, '')} kl. ${l.toFormat('HH.mm')}`;
 }

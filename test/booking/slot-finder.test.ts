@@ -128,6 +128,6 @@ describe('slot finder', () => {
 
   it('shows times in Norwegian, in Europe/Oslo', () => {
     assert.equal(formatSlotTime(new Date('2026-03-30T06:00:00Z')), 'mandag 30. mars kl. 08.00');
-    assert.equal(formatSlotTime(new Date('2026-10-26T07:00:00Z')), 'mandag 26. oktober kl. 08.00');
+    assert.equal(formatSlotTime(new Date('2026-10-26T07:00:00Z')), 'mandag 26. okt. kl. 08.00');
   });
 });

@@ -28,7 +28,7 @@ describe('Booking cards', () => {
     const card = slotsCard({ slots, draft, shown: [] });
     assertValid(card, 'slots');
     assert.deepEqual(verbs(card), ['bookingRequest', 'bookingRequest', 'bookingRequest', 'bookingMore']);
-    assert.match(JSON.stringify(card), /Mandag 23\. november kl\. 09\.00 – Ingrid Solheim/);
+    assert.match(JSON.stringify(card), /Mandag 23\. nov\. kl\. 09\.00 – Ingrid Solheim/);
     const none = slotsCard({ slots: [], draft, shown: [] });
     assertValid(none, 'no slots');
     assert.deepEqual(verbs(none), []);
