@@ -46,7 +46,13 @@ describe('booking a three-way talk over HTTP (embedded calendar, demo counsellor
     await h.post(teamsActivity(h, { ...personal(kari), text: 'book' }));
     const form = await waitFor((s) => s.conversationId === `a:personal-${kari.id}`, from);
     assert.match(json(cardOf(form)), /Bestill en trepartssamtale/);
+    const regionOf = (card: unknown) => (json(card).match(/"id":"region"[^}]*?"value":"([^"]*)"/) ?? [])[1] ?? '';
+    assert.equal(regionOf(cardOf(form)), '', 'no region chosen in advance');
+    const noRegion = await invoke(kari, 'bookingFind', { ...draft, region: '' });
+    assert.match(json(value(noRegion).value), /Sjekk feltene: region/, 'a region must be chosen');
     const r = await invoke(kari, 'bookingFind', draft);
+    // The next form starts in the region Kari booked in.
+    assert.equal(regionOf(value(await invoke(kari, 'bookingForm', {})).value), 'Nordfjord');
     const card = value(r).value as { actions: Action[] };
     slotActions = card.actions.filter((a) => a.verb === 'bookingRequest');
     assert.ok(slotActions.length >= 3 && slotActions.length <= 5, `${slotActions.length} slots`);
