@@ -128,7 +128,8 @@ export function bookingCard(b: Booking, p: { view: 'veileder' | 'counsellor'; no
     { title: 'Veileder', value: `${b.veileder.name}${b.veilederJoins ? '' : ' (deltar ikke)'}` },
     { title: 'Rådgiver', value: b.counsellor.name },
     ...(b.declineReason ? [{ title: 'Grunn', value: b.declineReason }] : []),
-    ...(b.state === 'holdt' || b.state === 'foreslatt' ? [{ title: bookingTexts.heldUntil, value: dateTime(b.holdUntil) }] : []),
+    // The year is shown relative to the booking's last change (not today), so the card reads the same whenever it is drawn.
+    ...(b.state === 'holdt' || b.state === 'foreslatt' ? [{ title: bookingTexts.heldUntil, value: dateTime(b.holdUntil, new Date(b.updatedAt)) }] : []),
   ];
   const open = b.state === 'holdt' || b.state === 'foreslatt' || b.state === 'bekreftet';
   // The embedded (demo) calendar's join link opens no meeting: no button that pretends it does.
