@@ -7,10 +7,11 @@
  * A loopback server plays the Bot Connector.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { readLowdbState } from '../src/store/lowdb-store.js';
 import { startFakeConnector, type FakeConnector as Connector } from './helpers/connector.js';
 import { freePort } from './helpers/e2e.js';
 import { CHANNEL_ID, fromChannel, MENTION } from './helpers/harness.js';
@@ -89,7 +90,8 @@ for (const kind of ['lowdb', 'PostgreSQL'] as const) {
           return r.rows.map((x: { id: string }) => x.id);
         };
       } else {
-        const file = () => JSON.parse(readFileSync(join(dir, 'veiviser.json'), 'utf8')) as { tickets: { id: string }[]; outbox: { ticketId?: string; status: string; kind: string; conversationKey: string }[] };
+        // Read from the files as the store would (veiviser.json and its journal), without taking the lock.
+        const file = () => readLowdbState(dir);
         tickets = async () => file().tickets.map((t) => t.id);
         deliveredCards = async () => file().outbox.filter((m) => m.status === 'sent' && m.kind === 'post' && m.conversationKey === `channel:${CHANNEL}` && m.ticketId).map((m) => m.ticketId!);
       }

@@ -1,6 +1,6 @@
 /**
  * A real PostgreSQL for the tests: a throwaway cluster (initdb in a temp directory, started with
- * pg_ctl on a free loopback port, fsync off), one fresh database per caller. It uses Debian's
+ * pg_ctl on a free loopback port, fsync off unless VEIVISER_TEST_POSTGRES_DURABLE=1), one fresh database per caller. It uses Debian's
  * binaries (/usr/lib/postgresql/<version>/bin, `apt-get install -y postgresql`), running them as
  * the `postgres` user when the tests run as root. VEIVISER_TEST_DATABASE_URL points the tests at
  * an existing server instead (a database it may create databases in).
@@ -82,7 +82,9 @@ async function startCluster(): Promise<TestPostgres> {
   };
   const port = await freePort();
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'veiviser', '-E', 'UTF8', '--locale=C', '--no-sync']);
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
+  // Tests trade durability for speed; VEIVISER_TEST_POSTGRES_DURABLE=1 (the growth benchmark) keeps PostgreSQL's defaults, fsync on.
+  const durability = process.env.VEIVISER_TEST_POSTGRES_DURABLE === '1' ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${durability} -c max_connections=300`;
   const start = () => run('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
   start();
   const stop = () => {
