@@ -1,4 +1,4 @@
-/** npm run bench: prints quality, latency, memory and ingest figures (nothing here is a test). */
+/** npm run bench: prints quality, latency, memory and ingest figures (nothing here is a test); `growth` runs only when named. */
 import { ingestBench } from './ingest.js';
 import { latencyBench } from './latency.js';
 import { askCounty, countyFigures, loadCountyData, locoBench, printCounties } from './counties.js';
@@ -37,4 +37,10 @@ if (!only || only === 'ingest') {
 if (!only || only === 'load') {
   const { loadBench, printLoad } = await import('./load.js');
   printLoad(await loadBench());
+}
+
+if (only === 'growth') {
+  const { growthBench } = await import('./growth.js');
+  const scale = process.argv.find((a) => a.startsWith('--scale='));
+  await growthBench({ direct: process.argv.includes('--direct'), scale: scale ? Number(scale.slice(8)) : 1, lowdbOnly: process.argv.includes('--lowdb-only'), rounds: Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 3) });
 }
