@@ -30,7 +30,7 @@
 import { randomBytes } from 'node:crypto';
 import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Low } from 'lowdb';
 import type { WorkingHours } from '../calendar/calendar.js';
 import type { CrawlReport, StoredPage } from '../faq/crawler.js';
@@ -308,7 +308,10 @@ class Payloads {
    */
   static async load(dir: string, outbox: Map<string, OutboxMessage>): Promise<Payloads> {
     const p = new Payloads(dir);
-    mkdirSync(dir, { recursive: true });
+    if (!existsSync(dir)) {
+      mkdirSync(dir);
+      fsyncDirSync(dirname(dir));
+    }
     const undelivered = (m: OutboxMessage | undefined): m is OutboxMessage => m !== undefined && (m.status === 'pending' || m.status === 'sending');
     let removed = false;
     for (const name of readdirSync(dir)) {
@@ -439,7 +442,10 @@ export class LowdbStore implements Store {
   }
 
   static async open(dataDir: string): Promise<LowdbStore> {
-    mkdirSync(dataDir, { recursive: true });
+    if (!existsSync(dataDir)) {
+      mkdirSync(dataDir, { recursive: true });
+      fsyncDirSync(dirname(resolve(dataDir)));
+    }
     const lockFile = takeLock(dataDir);
     try {
       return await LowdbStore.openLocked(dataDir, lockFile);
