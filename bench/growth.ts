@@ -32,10 +32,8 @@ import type { QuestionRecord, Store } from '../src/store/store.js';
 import { freePort } from '../test/helpers/e2e.js';
 import { postgresUnavailable, stopTestPostgres, testPostgres } from '../test/helpers/postgres.js';
 import { startVeiviserProcess } from '../test/helpers/process.js';
+import { faqRequests, QUESTIONS, waitReady } from './load.js';
 
-const QUESTIONS = ['questions-a.jsonl', 'questions-b.jsonl']
-  .flatMap((f) => readFileSync(new URL(`../test/fixtures/eval/${f}`, import.meta.url), 'utf8').split('\n').filter(Boolean))
-  .map((l) => (JSON.parse(l) as { question: string }).question);
 
 const TENANT = 'bench';
 const TEAM_ID = '19:team-utdanning@thread.tacv2';
@@ -168,15 +166,6 @@ function dirBytes(dir: string): number {
   return n;
 }
 
-async function waitReady(port: number): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    const s = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status).catch(() => 0);
-    if (s === 200) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('instance not ready');
-}
-
 /** Waits until the outbox has delivered everything (the app's own gauge), so background delivery does not disturb the next figure. */
 async function drained(port: number): Promise<void> {
   for (let i = 0; i < 6000; i++) {
@@ -190,30 +179,12 @@ async function drained(port: number): Promise<void> {
 
 /** FAQ questions through /api/messages (as bench/load.ts); `amount` instead of a duration grows the history. */
 async function faq(port: number, serviceUrl: string, opts: { seconds?: number; amount?: number; connections?: number }): Promise<autocannon.Result> {
-  let k = 0;
   return autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: opts.connections ?? 16,
     ...(opts.amount ? { amount: opts.amount } : { duration: opts.seconds ?? 10 }),
     timeout: 60,
-    requests: [{
-      method: 'POST',
-      path: '/api/messages',
-      headers: { 'content-type': 'application/json' },
-      setupRequest: (req) => {
-        k++;
-        const user = `aad-load-${k % 500}`;
-        return {
-          ...req,
-          body: JSON.stringify({
-            type: 'message', id: `load-${Date.now()}-${k}`, channelId: 'msteams', serviceUrl, timestamp: new Date().toISOString(),
-            from: { id: `29:${user}`, name: 'Veileder', aadObjectId: user }, recipient: { id: '28:veiviser', name: 'Veiviser' },
-            conversation: { id: `a:${user}`, conversationType: 'personal', tenantId: TENANT }, channelData: { tenant: { id: TENANT } },
-            text: QUESTIONS[k % QUESTIONS.length], locale: 'nb-NO',
-          }),
-        };
-      },
-    }],
+    requests: faqRequests(serviceUrl),
   });
 }
 
@@ -293,7 +264,7 @@ async function startApp(env: NodeJS.ProcessEnv): Promise<Running> {
   const port = await freePort();
   const t0 = Date.now();
   const child = await startVeiviserProcess({ ...env, PORT: String(port) }, 600_000);
-  await waitReady(port);
+  await waitReady(port, 1200);
   return { child, port, base: `http://127.0.0.1:${port}`, startMs: Date.now() - t0 };
 }
 

@@ -16,7 +16,7 @@ import { freePort } from '../test/helpers/e2e.js';
 import { postgresUnavailable, stopTestPostgres, testPostgres } from '../test/helpers/postgres.js';
 import { startVeiviserProcess } from '../test/helpers/process.js';
 
-const QUESTIONS = ['questions-a.jsonl', 'questions-b.jsonl']
+export const QUESTIONS = ['questions-a.jsonl', 'questions-b.jsonl']
   .flatMap((f) => readFileSync(new URL(`../test/fixtures/eval/${f}`, import.meta.url), 'utf8').split('\n').filter(Boolean))
   .map((l) => (JSON.parse(l) as { question: string }).question);
 
@@ -59,8 +59,9 @@ async function roundRobin(ports: number[]): Promise<{ port: number; close: () =>
   return { port, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
 }
 
-async function waitReady(port: number): Promise<void> {
-  for (let i = 0; i < 300; i++) {
+/** Waits for /readyz 200, polling every 100 ms, at most `tries` times. */
+export async function waitReady(port: number, tries = 300): Promise<void> {
+  for (let i = 0; i < tries; i++) {
     const s = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status).catch(() => 0);
     if (s === 200) return;
     await new Promise((r) => setTimeout(r, 100));
@@ -68,31 +69,39 @@ async function waitReady(port: number): Promise<void> {
   throw new Error('instance not ready');
 }
 
-async function fire(name: string, port: number, serviceUrl: string, replies: () => number, seconds: number): Promise<LoadResult> {
+/**
+ * The autocannon request of the FAQ load: a veileder's question in personal chat, one of 500
+ * veiledere in turn, the evaluation set's questions in turn (also used by bench/growth.ts).
+ */
+export function faqRequests(serviceUrl: string): autocannon.Request[] {
   let k = 0;
+  return [{
+    method: 'POST',
+    path: '/api/messages',
+    headers: { 'content-type': 'application/json' },
+    setupRequest: (req) => {
+      k++;
+      const user = `aad-load-${k % 500}`;
+      return {
+        ...req,
+        body: JSON.stringify({
+          type: 'message', id: `load-${Date.now()}-${k}`, channelId: 'msteams', serviceUrl, timestamp: new Date().toISOString(),
+          from: { id: `29:${user}`, name: 'Veileder', aadObjectId: user }, recipient: { id: '28:veiviser', name: 'Veiviser' },
+          conversation: { id: `a:${user}`, conversationType: 'personal', tenantId: 'bench' }, channelData: { tenant: { id: 'bench' } },
+          text: QUESTIONS[k % QUESTIONS.length], locale: 'nb-NO',
+        }),
+      };
+    },
+  }];
+}
+
+async function fire(name: string, port: number, serviceUrl: string, replies: () => number, seconds: number): Promise<LoadResult> {
   const before = replies();
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: 16,
     duration: seconds,
-    requests: [{
-      method: 'POST',
-      path: '/api/messages',
-      headers: { 'content-type': 'application/json' },
-      setupRequest: (req) => {
-        k++;
-        const user = `aad-load-${k % 500}`;
-        return {
-          ...req,
-          body: JSON.stringify({
-            type: 'message', id: `load-${k}`, channelId: 'msteams', serviceUrl, timestamp: new Date().toISOString(),
-            from: { id: `29:${user}`, name: 'Veileder', aadObjectId: user }, recipient: { id: '28:veiviser', name: 'Veiviser' },
-            conversation: { id: `a:${user}`, conversationType: 'personal', tenantId: 'bench' }, channelData: { tenant: { id: 'bench' } },
-            text: QUESTIONS[k % QUESTIONS.length], locale: 'nb-NO',
-          }),
-        };
-      },
-    }],
+    requests: faqRequests(serviceUrl),
   });
   return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, requests: result.requests.total, replies: replies() - before };
 }
