@@ -30,6 +30,7 @@ export function makeAnnouncer(deps: AnnouncerDeps) {
     const at = now.toISOString();
     const base = { createdAt: at, status: 'pending' as const, attempts: 0, nextAttemptAt: at, ticketId: t.id };
     const out: OutboxMessage[] = [];
+    const canReopen = Boolean(t.answer) && now.getTime() - Date.parse(t.answer?.at ?? at) <= deps.reopenDays * 86_400_000;
     if (e.action === 'purret') {
       // A reminder is a new post in the channel (a notification people see), not a card edit.
       if (t.channel) out.push({ ...base, id: randomUUID(), kind: 'post', conversationKey: t.channel.conversationKey, activity: { type: 'message', text: ticketTexts.reminder(t, Number(e.note ?? 0)) } });
@@ -41,7 +42,6 @@ export function makeAnnouncer(deps: AnnouncerDeps) {
       out.push({ ...base, id: veilederCardRowId(t), kind: 'post', card: 'veileder', conversationKey: t.requester.conversationKey, activity: {}, status: 'sent', deliveredActivityId: t.requester.cardActivityId, deliveredAt: at });
     } else if (t.requester.cardActivityId) {
       // The veileder's own card follows the ticket, as the channel card does (state, owner, answer, actions).
-      const canReopen = Boolean(t.answer) && now.getTime() - Date.parse(t.answer?.at ?? at) <= deps.reopenDays * 86_400_000;
       out.push({ ...base, id: randomUUID(), kind: 'update', replaces: veilederCardRowId(t), conversationKey: t.requester.conversationKey, activity: { type: 'message', attachments: [card(veilederTicketCard(t, { now, canReopen }))] } });
     }
     if (t.channel?.cardMessageId) {
@@ -59,7 +59,6 @@ export function makeAnnouncer(deps: AnnouncerDeps) {
     }
     const toVeileder = e.action === 'besvart' || e.action === 'spurt' || (e.action === 'lukket' && e.actor.id !== t.requester.id);
     if (toVeileder) {
-      const canReopen = Boolean(t.answer) && now.getTime() - Date.parse(t.answer?.at ?? at) <= deps.reopenDays * 86_400_000;
       out.push({
         ...base,
         id: randomUUID(),

@@ -10,7 +10,7 @@
 import { calendarDate, dateTime } from '../text/time.nb.js';
 import * as ACData from 'adaptivecards-templating';
 import {
-  AGE_BANDS, GRUNNSKOLE, NORWEGIAN_LEVELS, SECTIONS, UPPER_SECONDARY,
+  AGE_BANDS, GRUNNSKOLE, NORWEGIAN_LEVELS, OPEN_STATES, SECTIONS, UPPER_SECONDARY,
   type Section, type Situation, type Ticket, type TicketEvent, type TicketState,
 } from '../tickets/model.js';
 import { refill } from '../privacy/card-inputs.js';
@@ -23,8 +23,6 @@ type Card = Record<string, unknown>;
 export const TICKET_CARD_NAMES = ['escalate-form', 'ticket', 'ticket-veileder', 'my-tickets'] as const;
 export type TicketCardName = (typeof TICKET_CARD_NAMES)[number];
 
-/** Open tickets come first in "mine saker". */
-export const OPEN_STATES: readonly TicketState[] = ['ny', 'tatt', 'venter', 'besvart'];
 /** At most this many tickets in "mine saker". */
 export const MY_TICKETS_MAX = 20;
 const HISTORY_MAX = 5;
@@ -63,15 +61,9 @@ function withSubmitFallback(node: unknown): unknown {
 
 // ---------------------------------------------------------------- time, in Europe/Oslo
 
-/** «21. nov. kl. 10.02»: the one style for people (src/text/time.nb.ts). */
-export function shortTime(iso: string, now: Date): string {
-  return dateTime(iso, now);
-}
-
-/** The same style; kept as a name for where the card says "when" in full. */
-export function longTime(iso: string, now: Date): string {
-  return dateTime(iso, now);
-}
+/** «21. nov. kl. 10.02»: the one style for people (src/text/time.nb.ts), under the names the cards used. */
+export const shortTime = dateTime;
+export const longTime = dateTime;
 
 export { calendarDate };
 
@@ -292,6 +284,7 @@ export function excerpt(text: string, max = EXCERPT_MAX): string {
 
 /** "mine saker": open tickets first, newest first within each group, at most 20. */
 export function sortMyTickets(tickets: Ticket[]): Ticket[] {
+  // Open tickets come first in «mine saker».
   const open = (t: Ticket) => (OPEN_STATES.includes(t.state) ? 0 : 1);
   return [...tickets].sort((a, b) => open(a) - open(b) || b.createdAt.localeCompare(a.createdAt) || b.year - a.year || b.number - a.number);
 }

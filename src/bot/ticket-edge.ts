@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { fold } from '../faq/text.js';
 import type { EscalationChannel, Store } from '../store/store.js';
-import { AGE_BANDS, GRUNNSKOLE, NORWEGIAN_LEVELS, SECTION_LABELS, SECTIONS, STATE_LABELS, UPPER_SECONDARY, type Section, type Ticket } from '../tickets/model.js';
+import { AGE_BANDS, GRUNNSKOLE, NORWEGIAN_LEVELS, OPEN_STATES, SECTION_LABELS, SECTIONS, STATE_LABELS, UPPER_SECONDARY, type Section, type Ticket } from '../tickets/model.js';
 import { DomainError, StaleTicketError, type TicketActor, type TicketService } from '../tickets/ticket-service.js';
 import { fieldLabels, findIdentityNumbers, loggableFields, refusalValues, refill } from '../privacy/card-inputs.js';
 import { nb } from './messages.nb.js';
@@ -276,7 +276,7 @@ export class TicketEdge {
   /** Open tickets for the team's meeting: oldest first, grouped by section. */
   private async agenda(): Promise<string> {
     const now = this.clock();
-    const open = (await this.d.store.listTickets()).filter((t) => ['ny', 'tatt', 'venter', 'besvart'].includes(t.state)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const open = (await this.d.store.listTickets()).filter((t) => OPEN_STATES.includes(t.state)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     const groups = SECTIONS.map((section) => ({
       section: SECTION_LABELS[section],
       lines: open.filter((t) => t.section === section).map((t) => `${t.id} · ${STATE_LABELS[t.state]} · ${ticketTexts.ageOf(t.createdAt, now)} · ${t.owner?.name ?? 'ingen ansvarlig'}`),
@@ -297,7 +297,7 @@ export class TicketEdge {
 
   /** Tickets made while no channel fitted them go to the channel that fits now (oldest first). */
   private async sendWaitingTickets(): Promise<void> {
-    const waiting = (await this.d.store.listTickets()).filter((t) => !t.channel && ['ny', 'tatt', 'venter', 'besvart'].includes(t.state)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const waiting = (await this.d.store.listTickets()).filter((t) => !t.channel && OPEN_STATES.includes(t.state)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     let sent = 0;
     for (const t of waiting) {
       const ch = await this.route(t.section, t.region);

@@ -291,7 +291,8 @@ function fitWith(X: number[][], y: number[], lambda: number): Logit {
 }
 
 const LAMBDAS = [0.1, 0.3, 1, 3, 10, 30, 100];
-const logLoss = (p: number, y: number): number => -Math.log(Math.min(1 - 1e-12, Math.max(1e-12, y ? p : 1 - p)));
+/** The log loss of one prediction (clamped so a certain wrong answer costs a large number, not infinity). */
+export const logLoss = (p: number, y: number): number => -Math.log(Math.min(1 - 1e-12, Math.max(1e-12, y ? p : 1 - p)));
 
 /** A logistic regression with λ chosen by 5-fold cross-validated log loss. */
 export function fitLogit(X: number[][], y: number[]): Logit {

@@ -15,7 +15,7 @@
  * (5-fold cross-validated log loss) — a refit that does not help is not an improvement.
  */
 import type { QuestionRecord } from '../store/store.js';
-import { FEATURES, fitLogit, predict, type DecisionModel, type FitRow } from './decision-model.js';
+import { FEATURES, fitLogit, logLoss, predict, type DecisionModel, type FitRow } from './decision-model.js';
 
 /** The least a refit needs: labelled questions in all, and of each class for each model. */
 export const USAGE_MINIMUM = { labelled: 150, perClass: 25 };
@@ -33,7 +33,6 @@ export function usageRows(questions: QuestionRecord[]): FitRow[] {
   return rows;
 }
 
-const logLoss = (p: number, y: number): number => -Math.log(Math.min(1 - 1e-12, Math.max(1e-12, y ? p : 1 - p)));
 
 /** Mean held-out log loss of refitted weights (5 folds) against the current model's, for one label. */
 function compare(rows: FitRow[], label: 'y1' | 'y3', current: DecisionModel): { before: number; after: number; n: number } {

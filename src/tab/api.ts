@@ -21,7 +21,7 @@ import type { CrawlReport } from '../faq/crawler.js';
 import { statisticsReport, REPORT_RANGES, topicFromUrl, type StatisticsReport } from '../stats/report.js';
 import { toCsv } from '../stats/statistics.js';
 import type { CrawlStatusRecord, Store } from '../store/store.js';
-import { SECTION_LABELS, SECTIONS, STATE_LABELS, STATES, type Ticket } from '../tickets/model.js';
+import { OPEN_STATES, SECTION_LABELS, SECTIONS, STATE_LABELS, STATES, type Ticket } from '../tickets/model.js';
 import { DomainError, StaleTicketError, type TicketActor, type TicketService } from '../tickets/ticket-service.js';
 import { TabAuth, TabAuthError, type TabRole, type TabUser } from './auth.js';
 
@@ -75,7 +75,6 @@ const ActionBody = z.object({
 /** The roles that edit content (the FAQ and the site): they may see example questions in the statistics. */
 const CONTENT_ROLES: TabRole[] = ['team', 'admin'];
 const VERBS = ['ta', 'tildel', 'svar', 'spor', 'lukk', 'lagre-faq'] as const;
-const OPEN = ['ny', 'tatt', 'venter', 'besvart'];
 
 function summary(t: Ticket, now: Date) {
   return {
@@ -171,7 +170,7 @@ export function createTabApi(d: TabApiDeps): express.Router {
     const q = TicketQuery.parse(query);
     const now = d.clock();
     return all
-      .filter((t) => (q.state === 'alle' ? true : q.state === 'apne' ? OPEN.includes(t.state) : t.state === q.state))
+      .filter((t) => (q.state === 'alle' ? true : q.state === 'apne' ? OPEN_STATES.includes(t.state) : t.state === q.state))
       .filter((t) => !q.section || t.section === q.section)
       .filter((t) => !q.region || (t.region ?? '').toLowerCase() === q.region.toLowerCase())
       .filter((t) => !q.owner || (q.owner === 'ingen' ? !t.owner : t.owner?.id === q.owner))

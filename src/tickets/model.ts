@@ -10,6 +10,8 @@ export type Section = (typeof SECTIONS)[number];
 /** Ny → Tatt (owner) → Venter på veileder → Besvart → Lukket; Trukket; reopen goes back to Tatt. */
 export const STATES = ['ny', 'tatt', 'venter', 'besvart', 'lukket', 'trukket'] as const;
 export type TicketState = (typeof STATES)[number];
+/** States in which a ticket is still being worked on (neither closed nor withdrawn). */
+export const OPEN_STATES: readonly TicketState[] = ['ny', 'tatt', 'venter', 'besvart'];
 
 export const AGE_BANDS = ['under-19', '19-24', '25+'] as const;
 export const GRUNNSKOLE = ['ja', 'nei', 'utlandet'] as const;

@@ -9,7 +9,7 @@ import type { OutboxMessage } from '../outbox/types.js';
 import { containsIdentityNumber } from '../privacy/identity-number.js';
 import type { Store } from '../store/store.js';
 import { workingMinutesBetween } from './working-time.js';
-import { formatTicketId, SECTIONS, type Actor, type Section, type Situation, type Ticket, type TicketAction, type TicketEvent, type TicketState } from './model.js';
+import { formatTicketId, OPEN_STATES, SECTIONS, type Actor, type Section, type Situation, type Ticket, type TicketAction, type TicketEvent, type TicketState } from './model.js';
 
 export class DomainError extends Error {
   constructor(readonly code: 'validation' | 'forbidden' | 'not-found' | 'transition' | 'stale', message: string) {
@@ -270,7 +270,7 @@ export class TicketService {
   async sendToChannel(ticketId: string, channel: NonNullable<Ticket['channel']>): Promise<boolean> {
     for (let i = 0; i < 5; i++) {
       const t = await this.deps.store.getTicket(ticketId);
-      if (!t || t.channel || !['ny', 'tatt', 'venter', 'besvart'].includes(t.state)) return false;
+      if (!t || t.channel || !OPEN_STATES.includes(t.state)) return false;
       const at = this.clock().toISOString();
       const event: TicketEvent = { at, actor: { id: 'veiviser', name: ROLE_NAMES.system }, action: 'sendt-til-kanal' };
       const r = await this.deps.store.updateTicket(t.id, t.version, (x) => ({ ...x, channel, updatedAt: at, history: [...x.history, event] }), (x) => this.deps.announce?.(x, event) ?? []);
