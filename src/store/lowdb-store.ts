@@ -28,7 +28,7 @@
  * at open, once, after a copy of the old file is kept in `backup/` (see MigrationNote).
  */
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Low } from 'lowdb';
@@ -246,9 +246,28 @@ function removeLeftovers(dir: string): void {
 }
 
 /**
- * One process per data directory: a lock file holding the owner's pid and host. A lock left by a
- * process that no longer runs (a crash, kill -9) is taken over; a live owner stops the start.
+ * One process per data directory: a lock file holding the owner's pid and host, whose
+ * modification time the owner refreshes every LOCK_HEARTBEAT_MS. A lock is taken over when its
+ * owner is known to be gone: on this host, when its pid no longer runs (a crash, kill -9); from
+ * another host — a container replaced by a new one with another hostname on the same volume —
+ * when it has not been refreshed for LOCK_STALE_MS, since a pid on another host cannot be asked.
+ * A live owner anywhere stops the start. (Decision: a process frozen for a whole minute loses
+ * its claim; that is far longer than any pause a Node process survives with its connections.)
  */
+export const LOCK_HEARTBEAT_MS = 10_000;
+export const LOCK_STALE_MS = 60_000;
+
+interface LockOwner { pid?: number; host?: string }
+
+function readLock(file: string): { owner: LockOwner; ageMs: number } | undefined {
+  try {
+    const owner = JSON.parse(readFileSync(file, 'utf8')) as LockOwner;
+    return { owner, ageMs: Date.now() - statSync(file).mtimeMs };
+  } catch {
+    return undefined; // Gone, unreadable or half-written: treated as stale.
+  }
+}
+
 function takeLock(dataDir: string): string {
   const file = join(dataDir, 'veiviser.lock');
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -259,12 +278,7 @@ function takeLock(dataDir: string): string {
       return file;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      let owner: { pid?: number; host?: string } = {};
-      try {
-        owner = JSON.parse(readFileSync(file, 'utf8')) as typeof owner;
-      } catch {
-        // Unreadable or half-written lock: treated as stale below.
-      }
+      const lock = readLock(file);
       const alive = (pid: number): boolean => {
         try {
           process.kill(pid, 0);
@@ -273,7 +287,9 @@ function takeLock(dataDir: string): string {
           return (e as NodeJS.ErrnoException).code === 'EPERM';
         }
       };
-      if (owner.pid && owner.pid !== process.pid && (owner.host !== hostname() || alive(owner.pid))) throw new StoreLockedError(dataDir, owner.pid);
+      const owner = lock?.owner ?? {};
+      const live = owner.host === hostname() ? owner.pid !== process.pid && alive(owner.pid!) : lock!.ageMs < LOCK_STALE_MS;
+      if (owner.pid && live) throw new StoreLockedError(dataDir, owner.pid, owner.host === hostname() ? undefined : owner.host);
       try {
         unlinkSync(file);
       } catch {
@@ -282,6 +298,26 @@ function takeLock(dataDir: string): string {
     }
   }
   throw new Error(`Kunne ikke låse datamappa ${dataDir}.`);
+}
+
+/** Refreshes the lock's time while it is still ours; says so once if another process has taken it. */
+function heartbeat(file: string, onLost: () => void): () => void {
+  let lost = false;
+  return () => {
+    if (lost) return;
+    const lock = readLock(file);
+    if (!lock || lock.owner.pid !== process.pid || lock.owner.host !== hostname()) {
+      lost = true;
+      onLost();
+      return;
+    }
+    try {
+      const now = new Date();
+      utimesSync(file, now, now);
+    } catch {
+      // Gone between the read and the touch: seen at the next beat.
+    }
+  };
 }
 
 /**
@@ -412,6 +448,8 @@ export class LowdbStore implements Store {
   /** The next write is a checkpoint (a retention step asked for one: the journal still holds what it deleted). */
   private checkpointWanted = false;
   private readonly ager: NodeJS.Timeout;
+  /** Refreshes the lock file's time (see takeLock). */
+  private beat?: NodeJS.Timeout;
   /** Messages whose activity is in outbox/<id>.json, and files whose deletion failed (tried again at the next write). */
   private readonly payloads: Payloads;
 
@@ -441,14 +479,21 @@ export class LowdbStore implements Store {
     this.ager.unref();
   }
 
-  static async open(dataDir: string): Promise<LowdbStore> {
+  /**
+   * `onLockLost` is told, once, if another process has taken the lock over (this one was frozen
+   * for LOCK_STALE_MS): two writers on one directory from then on, so the caller should stop.
+   */
+  static async open(dataDir: string, opts: { onLockLost?: () => void; lockHeartbeatMs?: number } = {}): Promise<LowdbStore> {
     if (!existsSync(dataDir)) {
       mkdirSync(dataDir, { recursive: true });
       fsyncDirSync(dirname(resolve(dataDir)));
     }
     const lockFile = takeLock(dataDir);
     try {
-      return await LowdbStore.openLocked(dataDir, lockFile);
+      const store = await LowdbStore.openLocked(dataDir, lockFile);
+      store.beat = setInterval(heartbeat(lockFile, opts.onLockLost ?? (() => undefined)), opts.lockHeartbeatMs ?? LOCK_HEARTBEAT_MS);
+      store.beat.unref();
+      return store;
     } catch (err) {
       try { unlinkSync(lockFile); } catch { /* already gone */ }
       throw err;
@@ -984,11 +1029,14 @@ export class LowdbStore implements Store {
 
   async close(): Promise<void> {
     clearInterval(this.ager);
+    clearInterval(this.beat);
     await this.queue;
     await this.commit.idle();
     await this.log.idle();
     // A clean stop leaves everything in veiviser.json, and no old lines in the journal.
     if (this.journalBytes > 0) await this.checkpoint().catch(() => undefined);
+    const lock = readLock(this.lockFile);
+    if (lock?.owner.pid !== process.pid || lock.owner.host !== hostname()) return; // Not ours any more: leave it to its owner.
     try {
       unlinkSync(this.lockFile);
     } catch {

@@ -228,8 +228,8 @@ export type TicketUpdate = { ok: true; ticket: Ticket } | { ok: false; reason: '
 
 /** Another running Veiviser process uses the same lowdb data directory. */
 export class StoreLockedError extends Error {
-  constructor(readonly dir: string, readonly pid: number) {
-    super(`Datamappa ${dir} brukes allerede av en annen Veiviser-prosess (pid ${pid}). lowdb-lageret tåler bare én prosess: stopp den andre, bruk en annen VEIVISER_DATA_DIR, eller bruk PostgreSQL (DATABASE_URL) for flere instanser.`);
+  constructor(readonly dir: string, readonly pid: number, readonly host?: string) {
+    super(`Datamappa ${dir} brukes allerede av en annen Veiviser-prosess (pid ${pid}${host ? ` på ${host}, som har meldt seg det siste minuttet` : ''}). lowdb-lageret tåler bare én prosess: stopp den andre, bruk en annen VEIVISER_DATA_DIR, eller bruk PostgreSQL (DATABASE_URL) for flere instanser.`);
     this.name = 'StoreLockedError';
   }
 }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sinon from 'sinon';
-import { LowdbStore, readLowdbState } from '../../src/store/lowdb-store.js';
-import { StoreCorruptError, type QuestionRecord } from '../../src/store/store.js';
+import { LOCK_STALE_MS, LowdbStore, readLowdbState } from '../../src/store/lowdb-store.js';
+import { StoreCorruptError, StoreLockedError, type QuestionRecord } from '../../src/store/store.js';
 import { outboxOf, storeContract, ticketOf } from './contract.js';
 
 const question = (id: string): QuestionRecord => ({ id, at: new Date().toISOString(), userHash: 'h', conversationType: 'personal', outcome: 'answer' });
@@ -44,6 +44,35 @@ describe('lowdb store', () => {
     assert.equal(readFileSync(file, 'utf8'), '{"version":1,"questions":[{"id":"q1"');
     writeFileSync(file, '[]');
     await assert.rejects(LowdbStore.open(dir), StoreCorruptError);
+  });
+
+  it('a lock from another host (a replaced container on the same volume) is respected while its owner refreshes it, and taken over once it is a minute old', async () => {
+    const lock = join(dir, 'veiviser.lock');
+    writeFileSync(lock, JSON.stringify({ pid: 1, host: 'container-old', at: new Date().toISOString() }));
+    await assert.rejects(LowdbStore.open(dir), (e: Error) => e instanceof StoreLockedError && /pid 1 på container-old/.test(e.message) && /DATABASE_URL/.test(e.message));
+    const stale = new Date(Date.now() - LOCK_STALE_MS - 1_000);
+    utimesSync(lock, stale, stale);
+    const s = await LowdbStore.open(dir);
+    assert.deepEqual(JSON.parse(readFileSync(lock, 'utf8')).pid, process.pid, 'taken over');
+    await s.close();
+    assert.ok(!existsSync(lock));
+  });
+
+  it('the owner refreshes its lock; if another process takes it over, the owner is told once and its close leaves the new lock alone', async () => {
+    const lock = join(dir, 'veiviser.lock');
+    let lost = 0;
+    const s = await LowdbStore.open(dir, { lockHeartbeatMs: 20, onLockLost: () => lost++ });
+    const old = new Date(Date.now() - 30_000);
+    utimesSync(lock, old, old);
+    for (let i = 0; i < 100 && Date.now() - statSync(lock).mtimeMs > 10_000; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(Date.now() - statSync(lock).mtimeMs < 10_000, 'refreshed');
+    const other = JSON.stringify({ pid: 1, host: 'container-new', at: new Date().toISOString() });
+    writeFileSync(lock, other);
+    for (let i = 0; i < 100 && lost === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(lost, 1);
+    await s.close();
+    assert.equal(readFileSync(lock, 'utf8'), other, 'the new owner\'s lock is kept');
   });
 });
 
