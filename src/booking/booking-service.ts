@@ -11,7 +11,7 @@ import type { Calendar } from '../calendar/calendar.js';
 import type { OutboxMessage } from '../outbox/types.js';
 import { containsIdentityNumber } from '../privacy/identity-number.js';
 import type { Store } from '../store/store.js';
-import { DomainError } from '../tickets/ticket-service.js';
+import { DomainError } from '../domain-error.js';
 import { formatBookingId, type Booking, type BookingActor, type BookingEvent, type BookingState } from './model.js';
 
 export interface BookingServiceDeps {

@@ -19,7 +19,7 @@ import type { Calendar } from '../calendar/calendar.js';
 import { fold } from '../faq/text.js';
 import type { OutboxMessage } from '../outbox/types.js';
 import type { Store } from '../store/store.js';
-import { DomainError } from '../tickets/ticket-service.js';
+import { DomainError } from '../domain-error.js';
 import { DateTime } from 'luxon';
 import { fieldLabels, findIdentityNumbers, loggableFields, refusalValues, refill } from '../privacy/card-inputs.js';
 import { bookingCard, bookingFormCard, bookingTexts, sentence, slotsCard, type BookingDraft } from './booking-cards.js';

@@ -22,7 +22,8 @@ import { statisticsReport, REPORT_RANGES, topicFromUrl, type StatisticsReport } 
 import { toCsv } from '../stats/statistics.js';
 import type { CrawlStatusRecord, Store } from '../store/store.js';
 import { OPEN_STATES, SECTION_LABELS, SECTIONS, STATE_LABELS, STATES, type Ticket } from '../tickets/model.js';
-import { DomainError, StaleTicketError, type TicketActor, type TicketService } from '../tickets/ticket-service.js';
+import { DomainError } from '../domain-error.js';
+import { StaleTicketError, type TicketActor, type TicketService } from '../tickets/ticket-service.js';
 import { TabAuth, TabAuthError, type TabRole, type TabUser } from './auth.js';
 
 export type CrawlStatus = CrawlStatusRecord;

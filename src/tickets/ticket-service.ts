@@ -5,18 +5,13 @@
  * ticket, its event and the outbox messages that tell people about it in one durable write.
  * No botbuilder here: the Teams edge checks team membership and turns results into cards.
  */
+import { DomainError } from '../domain-error.js';
 import type { OutboxMessage } from '../outbox/types.js';
 import { containsIdentityNumber } from '../privacy/identity-number.js';
 import type { Store } from '../store/store.js';
 import { workingMinutesBetween } from './working-time.js';
 import { formatTicketId, OPEN_STATES, SECTIONS, type Actor, type Section, type Situation, type Ticket, type TicketAction, type TicketEvent, type TicketState } from './model.js';
 
-export class DomainError extends Error {
-  constructor(readonly code: 'validation' | 'forbidden' | 'not-found' | 'transition' | 'stale', message: string) {
-    super(message);
-    this.name = 'DomainError';
-  }
-}
 /** The action was shown an older version: nothing changed; `current` is what it looks like now. */
 export class StaleTicketError extends DomainError {
   constructor(readonly current: Ticket) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { BookingService, SlotTakenError, type RequestProps } from '../../src/booking/booking-service.js';
 import { EmbeddedCalendar } from '../../src/calendar/embedded-calendar.js';
 import { LowdbStore } from '../../src/store/lowdb-store.js';
-import { DomainError } from '../../src/tickets/ticket-service.js';
+import { DomainError } from '../../src/domain-error.js';
 import { validIdentityNumber } from '../helpers/identity.js';
 
 const ingrid = { mailbox: 'ingrid.solheim@fjordvik.example.no', name: 'Ingrid Solheim' };

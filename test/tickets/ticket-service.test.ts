@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LowdbStore } from '../../src/store/lowdb-store.js';
 import type { OutboxMessage } from '../../src/outbox/types.js';
-import { DomainError, StaleTicketError, TicketService, type CreateTicketProps, type TicketActor } from '../../src/tickets/ticket-service.js';
+import { DomainError } from '../../src/domain-error.js';
+import { StaleTicketError, TicketService, type CreateTicketProps, type TicketActor } from '../../src/tickets/ticket-service.js';
 import { validIdentityNumber } from '../helpers/identity.js';
 
 const veileder: TicketActor = { id: 'aad-kari', name: 'Kari Veileder', isTeamMember: false };
