@@ -46,6 +46,7 @@ import { PgStore } from './store/pg-store.js';
 import type { CrawlClaim, Store } from './store/store.js';
 import { TeamDirectory } from './bot/team-directory.js';
 import { createTabApi, type CrawlStatus } from './tab/api.js';
+import { createBookingApi } from './tab/booking-api.js';
 import { TabAuth } from './tab/auth.js';
 import { createTabPage, tabClient } from './tab/page.js';
 
@@ -357,6 +358,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     },
     kick: () => worker.kick(),
     onFaqSaved: () => void rebuild().catch((err: Error) => log.error({ event: 'index_rebuild_failed', err: err.message })),
+    bookingRoutes: (signedIn) => createBookingApi({ signedIn, service: bookings, store, log, kick: () => worker.kick() }),
   }));
   const metrics = new Metrics(store);
   const bot = new VeiviserBot({ onQuestion: (outcome) => metrics.questions.inc({ outcome }), faq: () => faq, store, log, allowedTenantIds: config.allowedTenantIds, contactUrl: () => contactUrl, maxMessageLength: config.maxMessageLength, tickets: ticketEdge, booking: bookingEdge });
