@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { Logger } from 'pino';
 import { nb } from './bot/messages.nb.js';
-import { BookingEdge, makeBookingAnnouncer } from './bot/booking-edge.js';
+import { BookingEdge } from './bot/booking-edge.js';
+import { makeBookingAnnouncer } from './bot/booking-announcer.js';
 import express from 'express';
 import { BookingService } from './booking/booking-service.js';
 import { bookingIcs, icsSignature, verifyIcsSignature } from './booking/ics.js';
@@ -45,6 +46,7 @@ import { PgStore } from './store/pg-store.js';
 import type { CrawlClaim, Store } from './store/store.js';
 import { TeamDirectory } from './bot/team-directory.js';
 import { createTabApi, type CrawlStatus } from './tab/api.js';
+import { createBookingApi } from './tab/booking-api.js';
 import { TabAuth } from './tab/auth.js';
 import { createTabPage, tabClient } from './tab/page.js';
 
@@ -356,6 +358,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     },
     kick: () => worker.kick(),
     onFaqSaved: () => void rebuild().catch((err: Error) => log.error({ event: 'index_rebuild_failed', err: err.message })),
+    bookingRoutes: (signedIn) => createBookingApi({ signedIn, service: bookings, store, log, kick: () => worker.kick() }),
   }));
   const metrics = new Metrics(store);
   const bot = new VeiviserBot({ onQuestion: (outcome) => metrics.questions.inc({ outcome }), faq: () => faq, store, log, allowedTenantIds: config.allowedTenantIds, contactUrl: () => contactUrl, maxMessageLength: config.maxMessageLength, tickets: ticketEdge, booking: bookingEdge });

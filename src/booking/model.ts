@@ -61,6 +61,21 @@ export interface Booking {
   updatedAt: string;
 }
 
+/** What a veileder fills in on the booking form: the talk they want, before a time is chosen. */
+export interface BookingDraft {
+  /** Initials or a nickname, never a full name. */
+  brukerAlias: string;
+  region?: string;
+  format: TalkFormat;
+  topic: string;
+  /** Minutes. */
+  duration: number;
+  interpreterLanguage?: string;
+  timeOfDay: 'any' | 'morning' | 'afternoon';
+  veilederJoins: boolean;
+  brukerEmail?: string;
+}
+
 export function formatBookingId(year: number, n: number): string {
   return `TS-${year}-${String(n).padStart(4, '0')}`;
 }

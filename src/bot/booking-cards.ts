@@ -6,7 +6,7 @@
 import { dateTime } from '../text/time.nb.js';
 import { reminderWillCome } from '../booking/booking-service.js';
 import * as ACData from 'adaptivecards-templating';
-import type { Booking, BookingState } from '../booking/model.js';
+import type { Booking, BookingDraft, BookingState } from '../booking/model.js';
 import { formatSlotTime, type Slot } from '../booking/slot-finder.js';
 import { TOPICS, topicLabel } from '../booking/counsellors.js';
 import { isDemoJoinUrl } from '../calendar/embedded-calendar.js';
@@ -72,17 +72,7 @@ export function cancelledByCounsellor(b: Booking): boolean {
 
 const render = (name: string, data: Record<string, unknown>): Record<string, unknown> => new ACData.Template(loadTemplate(name)).expand({ $root: data }) as Record<string, unknown>;
 
-export interface BookingDraft {
-  brukerAlias: string;
-  region?: string;
-  format: 'teams' | 'phone' | 'inPerson';
-  topic: string;
-  duration: number;
-  interpreterLanguage?: string;
-  timeOfDay: 'any' | 'morning' | 'afternoon';
-  veilederJoins: boolean;
-  brukerEmail?: string;
-}
+export type { BookingDraft } from '../booking/model.js';
 
 const topicTitle = topicLabel;
 

@@ -1,29 +1,36 @@
 /**
- * The Teams side of booking: the `book` command and form, slot suggestions ("Andre tider"),
- * the request to the counsellor, and the counsellor's and veileder's answers. Who is a
- * counsellor: a Teams user linked to a directory mailbox with "jeg er rådgiver <navn>" — checked
- * against the user's e-mail in the Teams roster when the bot runs with credentials; accepted as
- * said in local mode (the playground has no real e-mail addresses).
+ * The Teams side of booking, as a translator: a card action or a command in chat becomes a
+ * booking command (src/booking/commands/), and its result — or its refusal, through the one
+ * mapping in `failed` — becomes the card the user sees. What is Teams' own stays here: the form
+ * and its identity-number guard, the region a veileder booked in last, whose calendar the app may
+ * read (by tenant), and who is a counsellor: a Teams user linked to a directory mailbox with
+ * "jeg er rådgiver <navn>" — checked against the user's e-mail from the Directory port when the
+ * bot runs with credentials; accepted as said in local mode (the playground has no real e-mail
+ * addresses).
  */
 import { userHash } from './ticket-edge.js';
 import { dateTime } from '../text/time.nb.js';
-import { randomUUID } from 'node:crypto';
-import { TeamsInfo, TurnContext } from 'botbuilder';
+import { TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BookingService, SlotTakenError } from '../booking/booking-service.js';
-import { matchCounsellors, offersFormat, TOPICS, type Counsellor, type Topic } from '../booking/counsellors.js';
-import { ACTIVE_BOOKING_STATES, type Booking, type BookingEvent } from '../booking/model.js';
-import { findSlots, weekKey, ZONE, type Slot } from '../booking/slot-finder.js';
+import { isCounsellorOf, NOT_FOUND } from '../booking/commands/actor.js';
+import {
+  acceptProposal, acceptTalk, cancelTalk, declineTalk, proposeTime, requestTalk, suggestTimes,
+  type Actor, type BookingCommandDeps, type SuggestInput,
+} from '../booking/commands/index.js';
+import { TOPICS, type Counsellor } from '../booking/counsellors.js';
+import type { Directory } from '../booking/directory.js';
+import type { Booking, BookingDraft } from '../booking/model.js';
 import type { Calendar } from '../calendar/calendar.js';
 import { fold } from '../faq/text.js';
-import type { OutboxMessage } from '../outbox/types.js';
 import type { Store } from '../store/store.js';
-import { DomainError } from '../domain-error.js';
-import { DateTime } from 'luxon';
+import { DomainError, type DomainErrorCode } from '../domain-error.js';
 import { fieldLabels, findIdentityNumbers, loggableFields, refusalValues, refill } from '../privacy/card-inputs.js';
-import { bookingCard, bookingFormCard, bookingTexts, sentence, slotsCard, type BookingDraft } from './booking-cards.js';
+import { counsellorKey } from './booking-announcer.js';
+import { bookingCard, bookingFormCard, bookingTexts, sentence, slotsCard } from './booking-cards.js';
 import { nb } from './messages.nb.js';
+import { teamsDirectory } from './teams-directory.js';
 import { conversationKey } from './ticket-edge.js';
 import type { EdgeResult } from './ticket-edge.js';
 
@@ -42,6 +49,8 @@ export interface BookingEdgeDeps {
   icsUrl?: (b: Booking) => string;
   /** Tenants whose veiledere's calendars the app may read (their free/busy then counts too). */
   veilederCalendarTenants?: string[];
+  /** Who someone is, for the turn (default: the Teams roster). */
+  directory?: (ctx: TurnContext) => Directory;
 }
 
 const opt = <T extends z.ZodTypeAny>(s: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional());
@@ -59,12 +68,20 @@ const Draft = z.object({
 const Ref = z.object({ bookingId: z.string().regex(/^TS-\d{4}-\d{4,6}$/), version: z.coerce.number().int().min(1) });
 const Shown = z.array(z.object({ mailbox: z.string().max(200), start: z.string().max(40) })).max(100);
 
-export const counsellorKey = (mailbox: string): string => `counsellor:${mailbox.toLowerCase()}`;
+/** Where a refusal is shown: the form a request came from, or the talk's card as this side sees it. */
+type Showing = { form: BookingDraft } | { verb: string; talk?: Booking; view: 'veileder' | 'counsellor' };
+
+/** The status of a refusal that has no card to show it on. */
+const STATUS: Record<DomainErrorCode, number> = { validation: 400, forbidden: 403, 'not-found': 404, transition: 409, stale: 409, unavailable: 503 };
 
 export class BookingEdge {
   private readonly clock: () => Date;
+  private readonly cmd: BookingCommandDeps;
+  private readonly directory: (ctx: TurnContext) => Directory;
   constructor(private readonly d: BookingEdgeDeps) {
     this.clock = d.clock ?? (() => new Date());
+    this.cmd = { service: d.service, store: d.store, counsellors: d.counsellors, calendar: d.calendar, rules: d.notice, clock: this.clock };
+    this.directory = d.directory ?? teamsDirectory;
   }
 
   /** The region this veileder booked in last time, if it is still a region: the form starts there. */
@@ -112,19 +129,18 @@ export class BookingEdge {
           const parsed = Draft.safeParse(data);
           if (!parsed.success || !parsed.data.region) return { card: bookingFormCard({ regions: this.regions(), values: data, error: 'Sjekk feltene: region, initialer (høyst 12 tegn), form og tema må fylles inn; e-post må være gyldig.' }) };
           await this.rememberRegion(ctx, parsed.data.region);
-          return { card: await this.suggest(parsed.data, [], undefined, await this.readableVeilederMailbox(ctx)) };
+          return await this.suggest(ctx, { draft: parsed.data, veilederMailbox: await this.readableVeilederMailbox(ctx) });
         }
         case 'bookingMore': {
           const draft = Draft.parse(JSON.parse(String(data.draft ?? '{}')));
           const shown = Shown.parse(JSON.parse(String(data.shown ?? '[]')));
-          return { card: await this.suggest(draft, shown, undefined, await this.readableVeilederMailbox(ctx)) };
+          return await this.suggest(ctx, { draft, shown, veilederMailbox: await this.readableVeilederMailbox(ctx) });
         }
         case 'bookingRequest':
           return await this.request(ctx, data);
         case 'bookingRetry': {
-          const b = await this.d.store.getBooking(z.object({ bookingId: Ref.shape.bookingId }).parse(data).bookingId);
-          if (!b || b.veileder.id !== actorId(ctx)) return { message: 'Fant ikke samtalen.', status: 404 };
-          return { card: await this.suggest(draftOf(b), []) };
+          const { bookingId } = z.object({ bookingId: Ref.shape.bookingId }).parse(data);
+          return await this.suggest(ctx, { retryOf: bookingId }).catch((err) => this.failed(ctx, err, { verb, view: 'veileder' }));
         }
         default:
           return await this.answer(ctx, verb, data);
@@ -175,65 +191,29 @@ export class BookingEdge {
     return { card: refill(bookingCard(b, { view, notice: nb.identityInFields(labels), icsUrl: this.d.icsUrl?.(b) }), refusalValues(data, found), verb) };
   }
 
-  /** Free slots for a draft, from the counsellors who serve its region, format and topic. */
-  private async suggest(draft: BookingDraft, shown: { mailbox: string; start: string }[], notice?: string, veilederMailbox?: string): Promise<Record<string, unknown>> {
-    const now = this.clock();
-    const fits = matchCounsellors(this.d.counsellors, { region: draft.region, format: draft.format, topic: draft.topic as Topic, language: draft.interpreterLanguage });
-    const from = now;
-    const to = DateTime.fromJSDate(now, { zone: ZONE }).plus({ days: Math.ceil(this.d.notice.periodWorkingDays * 1.6) + 7 }).toJSDate();
-    const mailboxes = [...fits.map((c) => c.mailbox), ...(veilederMailbox ? [veilederMailbox] : [])];
-    const schedules = fits.length ? await this.d.calendar.getSchedules(mailboxes, from, to) : [];
-    // The veileder's own busy time counts only where the app may read the veileder's calendar.
-    const veilederBusy = veilederMailbox ? schedules.find((x) => x.mailbox.toLowerCase() === veilederMailbox.toLowerCase() && !x.error)?.busy ?? [] : [];
-    const bookings = (await this.d.store.listBookings()).filter((b) => ACTIVE_BOOKING_STATES.includes(b.state));
-    const slots: Slot[] = findSlots(
-      fits
-        .map((c) => {
-          const sched = schedules.find((s) => s.mailbox.toLowerCase() === c.mailbox.toLowerCase());
-          if (sched?.error) return undefined;
-          const perWeek: Record<string, number> = {};
-          for (const b of bookings.filter((x) => x.counsellor.mailbox.toLowerCase() === c.mailbox.toLowerCase() && x.state === 'bekreftet')) {
-            const k = weekKey(DateTime.fromISO(b.start, { zone: ZONE }));
-            perWeek[k] = (perWeek[k] ?? 0) + 1;
-          }
-          return { mailbox: c.mailbox, name: c.name, workingHours: { days: c.workingHours.days, start: c.workingHours.start, end: c.workingHours.end }, busy: [...(sched?.busy ?? []), ...veilederBusy], bookedPerWeek: perWeek, maxPerWeek: c.maxTalksPerWeek };
-        })
-        .filter((x): x is NonNullable<typeof x> => Boolean(x)),
-      {
-        now, durationMinutes: draft.duration, bufferMinutes: this.d.notice.bufferMinutes, noticeWorkingDays: this.d.notice.workingDays, periodWorkingDays: this.d.notice.periodWorkingDays,
-        timeOfDay: draft.timeOfDay, count: 4,
-        held: bookings.flatMap((b) => [{ mailbox: b.counsellor.mailbox, start: new Date(b.start), end: new Date(b.end) }, ...(b.proposed ? [{ mailbox: b.counsellor.mailbox, start: new Date(b.proposed.start), end: new Date(b.proposed.end) }] : [])]),
-        exclude: shown.map((s) => ({ mailbox: s.mailbox, start: new Date(s.start) })),
-      },
-    );
-    return slotsCard({ slots, draft, shown, notice });
+  /** Free slots (the suggest command) as the slots card. */
+  private async suggest(ctx: TurnContext, input: SuggestInput, notice?: string): Promise<EdgeResult> {
+    const s = await suggestTimes(this.cmd, input, actorOf(ctx, 'Veileder'));
+    return { card: slotsCard({ slots: s.slots, draft: s.draft, shown: 'shown' in input ? input.shown ?? [] : [], notice }) };
   }
 
   private async request(ctx: TurnContext, data: Record<string, unknown>): Promise<EdgeResult> {
     const draft = Draft.parse(JSON.parse(String(data.draft ?? '{}')));
     const slot = z.object({ mailbox: z.string().email(), start: z.iso.datetime(), end: z.iso.datetime() }).parse({ mailbox: data.mailbox, start: data.start, end: data.end });
-    const counsellor = this.d.counsellors.find((c) => c.mailbox.toLowerCase() === slot.mailbox.toLowerCase());
-    if (!counsellor || !offersFormat(counsellor, draft.format)) return { message: 'Rådgiveren finnes ikke eller tilbyr ikke denne formen.', status: 400 };
-    const place = draft.format === 'inPerson' ? counsellor.formats.inPerson.map((p) => `${p.office}, ${p.address}`)[0] : undefined;
     const ref = TurnContext.getConversationReference(ctx.activity);
     const key = conversationKey(ctx);
     const known = await this.d.store.getConversation(key);
     await this.d.store.saveConversation({ ...known, key, reference: JSON.parse(JSON.stringify({ ...ref, activityId: undefined })), updatedAt: this.clock().toISOString() });
     try {
-      const b = await this.d.service.request({
-        veileder: { id: actorId(ctx), name: ctx.activity.from?.name ?? 'Veileder', conversationKey: key, email: await this.emailOf(ctx) },
-        counsellor: { mailbox: counsellor.mailbox, name: counsellor.name },
-        start: new Date(slot.start), end: new Date(slot.end), format: draft.format, place, topic: draft.topic,
-        interpreterLanguage: draft.interpreterLanguage, veilederJoins: draft.veilederJoins, brukerAlias: draft.brukerAlias, brukerEmail: draft.brukerEmail,
-      });
+      const actor = { ...actorOf(ctx, 'Veileder'), email: await this.emailOf(ctx) };
+      const b = await requestTalk(this.cmd, { draft, slot: { mailbox: slot.mailbox, start: new Date(slot.start), end: new Date(slot.end) }, conversationKey: key }, actor);
       this.d.kick?.();
-      const reachable = Boolean(await this.d.store.getConversation(counsellorKey(counsellor.mailbox)));
+      const reachable = Boolean(await this.d.store.getConversation(counsellorKey(b.counsellor.mailbox)));
       this.d.log.info({ event: 'booking_requested', bookingId: b.id, counsellorReachable: reachable });
-      return { card: bookingCard(b, { view: 'veileder', notice: reachable ? `${sentence(`Forespørselen er sendt til ${counsellor.name}`)} ${bookingTexts.heldNotice(dateTime(b.holdUntil, this.clock()))}` : `${counsellor.name} har ikke tatt i bruk Veiviser i Teams ennå, så forespørselen venter til hen gjør det. Tiden holdes imens.` }) };
+      const name = b.counsellor.name;
+      return { card: bookingCard(b, { view: 'veileder', notice: reachable ? `${sentence(`Forespørselen er sendt til ${name}`)} ${bookingTexts.heldNotice(dateTime(b.holdUntil, this.clock()))}` : `${name} har ikke tatt i bruk Veiviser i Teams ennå, så forespørselen venter til hen gjør det. Tiden holdes imens.` }) };
     } catch (err) {
-      if (err instanceof SlotTakenError) return { card: await this.suggest(draft, [], bookingTexts.taken) };
-      if (err instanceof DomainError) return { card: bookingFormCard({ regions: this.regions(), draft, error: err.message }) };
-      throw err;
+      return this.failed(ctx, err, { form: draft });
     }
   }
 
@@ -241,33 +221,30 @@ export class BookingEdge {
   private async answer(ctx: TurnContext, verb: string, data: Record<string, unknown>): Promise<EdgeResult> {
     const ref = Ref.parse({ bookingId: data.bookingId, version: data.version });
     const b = await this.d.store.getBooking(ref.bookingId);
-    if (!b) return { message: 'Fant ikke samtalen.', status: 404 };
-    const me = { id: actorId(ctx), name: ctx.activity.from?.name ?? 'Ukjent' };
-    const mailbox = await this.counsellorMailboxOf(ctx);
-    const view = mailbox && mailbox.toLowerCase() === b.counsellor.mailbox.toLowerCase() ? 'counsellor' : 'veileder';
+    if (!b) return this.failed(ctx, new DomainError('not-found', NOT_FOUND), { verb, view: 'veileder' });
+    const me: Actor = { ...actorOf(ctx, 'Ukjent'), mailbox: await this.counsellorMailboxOf(ctx) };
+    const view = isCounsellorOf(b, me) ? 'counsellor' : 'veileder';
+    const talk = { bookingId: b.id, expectedVersion: ref.version };
     try {
       let next: Booking;
       switch (verb) {
         case 'bookingAccept':
-          next = await this.d.service.accept({ bookingId: b.id, actor: { ...me, mailbox: mailbox ?? '' }, expectedVersion: ref.version });
+          next = await acceptTalk(this.cmd, talk, me);
           break;
         case 'bookingDecline':
-          next = await this.d.service.decline({ bookingId: b.id, actor: { ...me, mailbox: mailbox ?? '' }, reason: z.string().min(1).max(500).parse(data.reason), expectedVersion: ref.version });
+          next = await declineTalk(this.cmd, { ...talk, reason: z.string().min(1).max(500).parse(data.reason) }, me);
           break;
         case 'bookingPropose': {
           const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).parse(data.proposeDate);
           const time = z.string().regex(/^\d{2}:\d{2}$/).parse(data.proposeTime);
-          const start = DateTime.fromISO(`${date}T${time}`, { zone: ZONE });
-          if (!start.isValid) throw new DomainError('validation', 'Ugyldig tidspunkt.');
-          const minutes = (Date.parse(b.end) - Date.parse(b.start)) / 60_000;
-          next = await this.d.service.propose({ bookingId: b.id, actor: { ...me, mailbox }, start: start.toJSDate(), end: start.plus({ minutes }).toJSDate(), expectedVersion: ref.version });
+          next = await proposeTime(this.cmd, { ...talk, date, time }, me);
           break;
         }
         case 'bookingAcceptProposal':
-          next = await this.d.service.acceptProposal({ bookingId: b.id, actor: { ...me, mailbox }, expectedVersion: ref.version });
+          next = await acceptProposal(this.cmd, talk, me);
           break;
         case 'bookingCancel':
-          next = await this.d.service.cancel({ bookingId: b.id, actor: { ...me, mailbox }, comment: typeof data.comment === 'string' ? data.comment : '', expectedVersion: ref.version });
+          next = await cancelTalk(this.cmd, { ...talk, comment: typeof data.comment === 'string' ? data.comment : '' }, me);
           break;
         default:
           return { message: 'Ukjent handling.', status: 400 };
@@ -275,25 +252,40 @@ export class BookingEdge {
       this.d.kick?.();
       return { card: bookingCard(next, { view, icsUrl: this.d.icsUrl?.(next) }) };
     } catch (err) {
-      if (err instanceof SlotTakenError) return { card: bookingCard(b, { view, notice: 'Det foreslåtte tidspunktet er ikke ledig. Velg et annet.' }) };
-      if (err instanceof DomainError) {
-        if (err.code === 'forbidden') {
-          this.d.log.warn({ event: 'card_action_rejected', reason: 'forbidden', bookingId: b.id, verb });
-          return { message: err.message, status: 403 };
-        }
-        const current = (await this.d.store.getBooking(b.id)) ?? b;
-        return { card: bookingCard(current, { view, notice: err.message }) };
-      }
-      throw err;
+      return this.failed(ctx, err, { verb, talk: b, view });
     }
   }
 
-  /** The acting user's e-mail from the Teams roster (the veileder is invited by e-mail), if Teams tells it. */
+  /**
+   * The one mapping from a refused command to what the user sees. On the form: a time someone was
+   * faster to gives fresh suggestions, an input error the form again with the reason, anything
+   * else a 400. On a talk's card: a forbidden action is a 403 (and logged); a proposed time that
+   * is taken, or any other refusal, shows the talk as it is now with the reason; a talk that does
+   * not exist (or is not this user's) is a 404. Anything but a DomainError is thrown on.
+   */
+  private async failed(ctx: TurnContext, err: unknown, on: Showing): Promise<EdgeResult> {
+    if (!(err instanceof DomainError)) throw err;
+    if ('form' in on) {
+      if (err instanceof SlotTakenError) return this.suggest(ctx, { draft: on.form }, bookingTexts.taken);
+      if (err.code === 'validation') return { card: bookingFormCard({ regions: this.regions(), draft: on.form, error: err.message }) };
+      // The slot's data named no counsellor who offers this: card data that does not fit.
+      return { message: err.message, status: 400 };
+    }
+    const b = on.talk;
+    if (!b) return { message: err.message, status: STATUS[err.code] };
+    if (err instanceof SlotTakenError) return { card: bookingCard(b, { view: on.view, notice: 'Det foreslåtte tidspunktet er ikke ledig. Velg et annet.' }) };
+    if (err.code === 'forbidden') {
+      this.d.log.warn({ event: 'card_action_rejected', reason: 'forbidden', bookingId: b.id, verb: on.verb });
+      return { message: err.message, status: STATUS.forbidden };
+    }
+    const current = (await this.d.store.getBooking(b.id)) ?? b;
+    return { card: bookingCard(current, { view: on.view, notice: err.message }) };
+  }
+
+  /** The acting user's e-mail from the directory (the veileder is invited by e-mail), if it tells it. */
   private async emailOf(ctx: TurnContext): Promise<string | undefined> {
     try {
-      const m = await TeamsInfo.getMember(ctx, ctx.activity.from.id);
-      const mail = (m.email ?? m.userPrincipalName ?? '').trim().toLowerCase();
-      return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(mail) ? mail : undefined;
+      return await this.directory(ctx).emailOf({ id: actorId(ctx) });
     } catch (err) {
       this.d.log.info({ event: 'veileder_email_unavailable', err: (err as Error).message });
       return undefined;
@@ -329,8 +321,7 @@ export class BookingEdge {
     if (!this.d.trustCounsellorClaims) {
       let email: string | undefined;
       try {
-        const m = await TeamsInfo.getMember(ctx, ctx.activity.from.id);
-        email = (m.email ?? m.userPrincipalName ?? '').toLowerCase();
+        email = await this.directory(ctx).emailOf({ id: actorId(ctx) });
       } catch (err) {
         this.d.log.warn({ event: 'roster_unavailable', err: (err as Error).message });
       }
@@ -350,44 +341,13 @@ export class BookingEdge {
   }
 }
 
-/** Outbox messages for a booking change: who is told what. */
-export function makeBookingAnnouncer(deps: { icsUrl?: (b: Booking) => string }) {
-  return (b: Booking, e: BookingEvent): OutboxMessage[] => {
-    // The outbox runs on the wall clock, whatever clock the booking rules are given.
-    const at = new Date().toISOString();
-    const msg = (conversationKey: string, view: 'veileder' | 'counsellor', text: string): OutboxMessage => ({
-      id: randomUUID(), createdAt: at, kind: 'post', conversationKey, status: 'pending', attempts: 0, nextAttemptAt: at,
-      activity: { type: 'message', text, attachments: [card(bookingCard(b, { view, icsUrl: deps.icsUrl?.(b) }))] },
-    });
-    const toCounsellor = counsellorKey(b.counsellor.mailbox);
-    const say = bookingTexts.announce;
-    switch (e.action) {
-      case 'forespurt': return [msg(toCounsellor, 'counsellor', say.requested(b.veileder.name))];
-      case 'bekreftet':
-      case 'forslag-godtatt': return [msg(b.veileder.conversationKey, 'veileder', say.confirmedVeileder(b.id)), msg(toCounsellor, 'counsellor', say.confirmedCounsellor(b.id))];
-      case 'avslatt': return [msg(b.veileder.conversationKey, 'veileder', say.declined(b.counsellor.name, b.declineReason))];
-      case 'foreslatt': return b.proposedBy === 'veileder'
-        ? [msg(toCounsellor, 'counsellor', say.proposedByVeileder(b.veileder.name, b.id))]
-        : [msg(b.veileder.conversationKey, 'veileder', say.proposedByCounsellor(b.counsellor.name))];
-      case 'utlopt': return [msg(b.veileder.conversationKey, 'veileder', say.expired(b.counsellor.name))];
-      // The veileder is offered new times on the card (bookingRetry) when the counsellor cancelled.
-      case 'avlyst': return [e.actor.id === b.veileder.id ? msg(toCounsellor, 'counsellor', say.cancelledByVeileder(b.veileder.name, b.id)) : msg(b.veileder.conversationKey, 'veileder', say.cancelledByCounsellor(b.counsellor.name, b.id))];
-      case 'flyttet': return [msg(b.veileder.conversationKey, 'veileder', say.moved(b.counsellor.name, b.id))];
-      case 'paminnelse': return [msg(b.veileder.conversationKey, 'veileder', say.reminder(b.id))];
-      default: return [];
-    }
-  };
-}
-
-function draftOf(b: Booking): BookingDraft {
-  return {
-    brukerAlias: b.brukerAlias, format: b.format, topic: b.topic, duration: Math.round((Date.parse(b.end) - Date.parse(b.start)) / 60_000),
-    interpreterLanguage: b.interpreterLanguage, timeOfDay: 'any', veilederJoins: b.veilederJoins, brukerEmail: b.brukerEmail,
-  };
-}
-
 function actorId(ctx: TurnContext): string {
   return ctx.activity.from?.aadObjectId ?? ctx.activity.from?.id ?? 'ukjent';
+}
+
+/** The acting Teams user as a booking actor (`fallbackName` when Teams sends no name). */
+function actorOf(ctx: TurnContext, fallbackName: string): Actor {
+  return { id: actorId(ctx), name: ctx.activity.from?.name ?? fallbackName };
 }
 
 function card(content: Record<string, unknown>) {

@@ -46,6 +46,8 @@ export interface TabApiDeps {
   kick: () => void;
   onFaqSaved: () => void;
   clock: () => Date;
+  /** The booking actions (booking-api.ts), mounted behind the same sign-in check. */
+  bookingRoutes?: (signedIn: express.RequestHandler) => express.Router;
   /** Requests per signed-in user (token) per minute; 0 = no limit. */
   rateLimitPerMinute?: number;
   /** Where the limiter counts (PostgreSQL: shared); default memory. */
@@ -311,6 +313,8 @@ export function createTabApi(d: TabApiDeps): express.Router {
     const rows = await listBookings(req.query);
     sendCsv(res, 'bookinger', toCsv(['Samtale', 'Status', 'Rådgiver', 'Start', 'Slutt', 'Form', 'Sted', 'Tema', 'Veileder'], rows.map((b) => [b.id, bookingTexts.states[b.state as BookingState] ?? b.state, b.counsellor, b.start, b.end, bookingTexts.formatNames[b.format] ?? b.format, b.place, b.topic, b.veileder])));
   });
+
+  if (d.bookingRoutes) r.use(d.bookingRoutes(anyone));
 
   /** The report for this user: example questions only for those who edit content (team, admin), never for leaders. */
   const report = async (user: TabUser, query: unknown): Promise<StatisticsReport> => {

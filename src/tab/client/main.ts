@@ -308,10 +308,14 @@ async function renderInnstillinger(): Promise<void> {
 }
 
 // ---------------------------------------------------------------- Mine saker (veiledere)
-async function renderMine(): Promise<void> {
+interface TalkRow { id: string; version: number; state: string; counsellor: string; start: string; format: string; topic: string; canCancel: boolean }
+
+async function renderMine(notice?: string): Promise<void> {
   const data = await api<{ tickets: (TicketRow & { createdAt: string; answer?: { text: string; by: string; at: string }; pendingQuestion?: { text: string; by: string } })[]; bookings: { id: string; state: string; counsellor: string; start: string; format: string; topic: string }[] }>('/api/tab/mine');
+  const open = ['holdt', 'foreslatt', 'bekreftet'];
   fill(main(),
     h('h2', {}, t.views.mine),
+    notice ? h('p', { class: 'notice', role: 'status', id: 'mine-melding' }, notice) : undefined,
     h('p', { class: 'desc' }, t.mine.intro),
     data.tickets.length === 0 ? [h('p', { class: 'empty' }, t.mine.noTickets), state.me?.mode === 'local' ? h('p', { class: 'desc', id: 'lokal-annen-bruker' }, t.local.otherUser) : undefined]
     : table(t.mine.ticketsCaption(data.tickets.length), t.mine.ticketCols, data.tickets.map((r) => [
@@ -320,11 +324,49 @@ async function renderMine(): Promise<void> {
     ]), 'mine-saker'),
     h('h3', {}, t.mine.talks),
     data.bookings.length === 0 ? h('p', { class: 'empty' }, t.mine.noTalks)
-    : table(t.mine.talksCaption(data.bookings.length), t.mine.talkCols, data.bookings.map((b) => [
+    : table(t.mine.talksCaption(data.bookings.length), [...t.mine.talkCols, t.mine.cancel.column], data.bookings.map((b) => [
       b.id, when(b.start), b.counsellor, t.bookinger.formats[b.format] ?? b.format, b.topic, h('span', { class: `badge booking-${b.state}` }, t.bookinger.states[b.state] ?? b.state),
+      open.includes(b.state) ? h('button', { type: 'button', class: 'secondary', 'aria-label': t.mine.cancel.label(b.id), onclick: () => void confirmCancel(b.id) }, t.mine.cancel.button) : '–',
     ]), 'mine-samtaler'),
+    h('div', { id: 'avlys' }),
     h('p', { class: 'desc' }, t.mine.howTo),
   );
+}
+
+/** The confirm step before cancelling a talk: the talk as it is now, an optional comment, and a way back. */
+async function confirmCancel(id: string): Promise<void> {
+  const place = document.getElementById('avlys') as HTMLElement;
+  let talk: TalkRow;
+  try {
+    talk = (await api<{ booking: TalkRow }>(`/api/tab/bookings/${encodeURIComponent(id)}`)).booking;
+  } catch (err) {
+    return status((err as Error).message, 'error');
+  }
+  if (!talk.canCancel) return renderMine(t.mine.cancel.notOpen(talk.id, t.bookinger.states[talk.state] ?? talk.state));
+  const comment = h('textarea', { id: 'avlys-kommentar', name: 'avlys-kommentar', rows: 2, maxlength: 500 });
+  const error = h('p', { class: 'error', role: 'alert' });
+  const send = async () => {
+    try {
+      await api(`/api/tab/bookings/${encodeURIComponent(talk.id)}/cancel`, { method: 'POST', body: JSON.stringify({ expectedVersion: talk.version, comment: comment.value.trim() || undefined }) });
+      await renderMine(t.mine.cancel.done(talk.id));
+    } catch (err) {
+      const e = err as ApiError;
+      // Changed since it was shown (or no longer open): the list is drawn again as it is now.
+      if (e.status === 409) await renderMine(e.message);
+      else error.textContent = e.message;
+    }
+  };
+  fill(place,
+    h('section', { class: 'actions', 'aria-labelledby': 'avlys-tittel' },
+      h('h3', { id: 'avlys-tittel', tabindex: -1 }, t.mine.cancel.heading(talk.id)),
+      h('p', {}, t.mine.cancel.what(when(talk.start), talk.counsellor)),
+      h('p', { class: 'desc' }, t.mine.cancel.effect),
+      h('form', { class: 'action', onsubmit: (e) => { e.preventDefault(); void send(); } },
+        h('label', { for: 'avlys-kommentar' }, t.mine.cancel.comment), comment,
+        h('p', {}, h('button', { type: 'submit', id: 'avlys-bekreft' }, t.mine.cancel.confirm), ' ',
+          h('button', { type: 'button', class: 'secondary', onclick: () => { place.replaceChildren(); } }, t.mine.cancel.keep))),
+      error));
+  (document.getElementById('avlys-tittel') as HTMLElement).focus();
 }
 
 // ---------------------------------------------------------------- shell
