@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ConfigError, ENV_VARIABLES, loadConfig } from '../src/config.js';
+import { resolve } from 'node:path';
+import { ConfigError, ENV_VARIABLES, loadConfig, loadToolConfig } from '../src/config.js';
 
 describe('configuration', () => {
   it('runs anonymously for local use with embedded defaults', () => {
@@ -36,6 +37,20 @@ describe('configuration', () => {
 
   it('reads the tenant allow-list as a comma-separated list', () => {
     assert.deepEqual(loadConfig({ ALLOWED_TENANT_IDS: ' a , b,,c ' }).allowedTenantIds, ['a', 'b', 'c']);
+  });
+
+  it('gives the command-line tools only their part: the store and the FAQ files, whatever else the environment holds', () => {
+    const tool = loadToolConfig({ NODE_ENV: 'production', PORT: 'abc', FAQ_LEXICON_FILE: 'lex.json' });
+    assert.deepEqual(tool, { dataDir: resolve('data'), database: undefined, curatedFile: undefined, lexiconFile: resolve('lex.json'), decisionModelFile: undefined });
+    const app = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/v', VEIVISER_DATA_DIR: 'd' });
+    const pg = loadToolConfig({ DATABASE_URL: 'postgres://u:p@db:5432/v', VEIVISER_DATA_DIR: 'd' });
+    assert.deepEqual(pg, { dataDir: app.dataDir, database: app.database, curatedFile: undefined, lexiconFile: undefined, decisionModelFile: undefined });
+    assert.deepEqual(pg.database, { url: 'postgres://u:p@db:5432/v', poolSize: 10 });
+    // --data-dir names a lowdb directory: it wins over DATABASE_URL.
+    const dir = loadToolConfig({ DATABASE_URL: 'postgres://u:p@db:5432/v' }, { dataDir: 'elsewhere' });
+    assert.equal(dir.dataDir, resolve('elsewhere'));
+    assert.equal(dir.database, undefined);
+    assert.throws(() => loadToolConfig({ DATABASE_URL: 'mysql://x' }), (e: Error) => e instanceof ConfigError && /DATABASE_URL/.test(e.message));
   });
 
   it('documents every variable it reads in .env.example', () => {

@@ -2,13 +2,14 @@
  * npm run ingest -- <start-url> [--data-dir DIR] [--concurrency N] [--delay-ms MS]
  * Crawls a county site into the data directory (incrementally, when it has been crawled
  * before). Without a start URL it crawls the bundled demo site. Progress on stderr, the
- * summary on stdout.
+ * summary on stdout. The store is the one the configuration names (DATABASE_URL, else
+ * VEIVISER_DATA_DIR, default ./data); --data-dir always means the lowdb files in that directory.
  */
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadToolConfigOrExit } from '../config.js';
 import { startDemoSite, type DemoSite } from '../demosite/server.js';
 import { formatReport, ingestSite } from '../faq/ingest.js';
-import { LowdbStore } from '../store/lowdb-store.js';
+import { openStore } from '../store/open.js';
 import { writeIngestNote } from './ingest-note.js';
 
 const { values, positionals } = parseArgs({
@@ -23,7 +24,7 @@ const { values, positionals } = parseArgs({
 });
 
 async function main(): Promise<void> {
-  const dataDir = resolve(values['data-dir'] ?? process.env.VEIVISER_DATA_DIR ?? 'data');
+  const config = loadToolConfigOrExit(process.env, { dataDir: values['data-dir'] });
   let demo: DemoSite | undefined;
   let startUrl = positionals[0];
   if (!startUrl) {
@@ -36,7 +37,13 @@ async function main(): Promise<void> {
   } catch {
     throw new Error(`Ugyldig start-URL: ${startUrl}`);
   }
-  const store = await LowdbStore.open(dataDir);
+  const store = await openStore(config);
+  // Instances of the app may share a PostgreSQL store: crawl only with the one crawl's claim.
+  const claim = store.capabilities?.sharedByInstances ? await store.claimCrawl() : undefined;
+  if (store.capabilities?.sharedByInstances && !claim) {
+    await store.close();
+    throw new Error('en annen prosess henter nettstedet inn i databasen akkurat nå; prøv igjen senere');
+  }
   const tty = process.stderr.isTTY;
   let last = 0;
   const result = await ingestSite(store, {
@@ -53,9 +60,11 @@ async function main(): Promise<void> {
       }
     },
   });
+  await claim?.release();
   if (tty) process.stderr.write('\n');
-  writeIngestNote(dataDir, { startUrl, demoSite: Boolean(demo) });
-  process.stdout.write(`${formatReport(result.report)}\nData: ${dataDir}\n`);
+  // The note sits beside the lowdb files (PostgreSQL has no data directory).
+  if (!config.database) writeIngestNote(config.dataDir, { startUrl, demoSite: Boolean(demo) });
+  process.stdout.write(`${formatReport(result.report)}\nData: ${config.database ? 'PostgreSQL (DATABASE_URL)' : config.dataDir}\n`);
   await store.close();
   await demo?.close();
 }

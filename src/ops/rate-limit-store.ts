@@ -1,16 +1,16 @@
 /**
- * express-rate-limit's store on PostgreSQL: with several instances the per-user limit is one
- * limit, counted in the database, not one per instance. Without PostgreSQL the limiter keeps its
- * counts in memory (one process).
+ * express-rate-limit's store on the store's shared counters (PostgreSQL: `capabilities.rateLimits`):
+ * with several instances the per-user limit is one limit, counted in the database, not one per
+ * instance. Without them the limiter keeps its counts in memory (one process).
  */
 import type { Options, Store as LimitStore } from 'express-rate-limit';
-import type { PgStore } from '../store/pg-store.js';
+import type { RateLimitCounts } from '../store/store.js';
 
 export class PgRateLimitStore implements LimitStore {
   private windowMs = 60_000;
   /** Not local: the counts are shared. */
   readonly localKeys = false;
-  constructor(private readonly store: PgStore, readonly prefix: string) {}
+  constructor(private readonly store: RateLimitCounts, readonly prefix: string) {}
 
   init(options: Options): void {
     this.windowMs = options.windowMs;

@@ -43,7 +43,7 @@ import { DurableJsonFile, fsyncDir, fsyncDirSync, writeFileDurably } from './dur
 import { GroupCommit, type Tx } from './group-commit.js';
 import { appendDurably, readLines } from './jsonl.js';
 import { QuestionLog } from './question-log.js';
-import { StoreCorruptError, StoreLockedError, type CrawlClaim, type CrawlStatusRecord, type QuestionRecord, type Store, type StoredConversation, type TicketUpdate, type EscalationChannel, type VeilederProfile, type StoredCalendarEvent, type CalendarEventPatch } from './store.js';
+import { StoreCorruptError, StoreLockedError, type CrawlClaim, type CrawlStatusRecord, type QuestionRecord, type Store, type StoredConversation, type TicketUpdate, type EscalationChannel, type VeilederProfile, type StoredCalendarEvent, type CalendarEventPatch, type StoreCapabilities } from './store.js';
 
 interface ContentData { version: 1; pages: StoredPage[]; lastCrawl?: CrawlReport }
 
@@ -428,6 +428,8 @@ class Payloads {
 }
 
 export class LowdbStore implements Store {
+  /** One process: rate limits count in memory, and only this process changes the content. */
+  readonly capabilities: StoreCapabilities = {};
   private queue: Promise<unknown> = Promise.resolve();
   /** Grows with content changes (one process: memory is enough; a restart rebuilds the index anyway). */
   private contentStamp = 0;

@@ -8,7 +8,7 @@ import { LowdbStore } from './lowdb-store.js';
 import { PgStore } from './pg-store.js';
 import type { Store } from './store.js';
 
-export async function openStore(config: Config, log?: Logger): Promise<Store> {
+export async function openStore(config: Pick<Config, 'database' | 'dataDir'>, log?: Logger): Promise<Store> {
   return config.database ? PgStore.open({ url: config.database.url, poolSize: config.database.poolSize, log }) : LowdbStore.open(config.dataDir, {
     // Another process took the directory over (this one was frozen for a minute): two writers
     // from now on would lose data, so this one stops; a supervisor restarts it, and the new start

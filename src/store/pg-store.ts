@@ -25,7 +25,7 @@ import type { OutboxMessage } from '../outbox/types.js';
 import type { Ticket } from '../tickets/model.js';
 import { ACTIVE_BOOKING_STATES, type Booking } from '../booking/model.js';
 import { bookingConflict } from './booking-conflict.js';
-import type { CalendarEventPatch, CrawlClaim, CrawlStatusRecord, EscalationChannel, QuestionRecord, Store, StoredCalendarEvent, StoredConversation, TicketUpdate, VeilederProfile } from './store.js';
+import type { CalendarEventPatch, CrawlClaim, CrawlStatusRecord, EscalationChannel, QuestionRecord, RateLimitCounts, Store, StoreCapabilities, StoredCalendarEvent, StoredConversation, TicketUpdate, VeilederProfile } from './store.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
 const mailboxKey = (mailbox: string): string => mailbox.trim().toLowerCase();
@@ -42,7 +42,9 @@ export interface PgStoreOptions {
   log?: Logger;
 }
 
-export class PgStore implements Store {
+export class PgStore implements Store, RateLimitCounts {
+  /** Shared by all instances: rate limits counted in the database, content changed by any instance. */
+  readonly capabilities: StoreCapabilities = { rateLimits: this, sharedByInstances: true };
   private constructor(private readonly pool: pg.Pool, private readonly log?: Logger) {}
 
   static async open(o: PgStoreOptions): Promise<PgStore> {

@@ -157,6 +157,29 @@ export interface Store {
   setWorkingHours(mailbox: string, wh: WorkingHours): Promise<void>;
   getWorkingHours(mailbox: string): Promise<WorkingHours | undefined>;
   close(): Promise<void>;
+  /** What this store can do beyond the contract above; a part it lacks, the app does without. */
+  readonly capabilities?: StoreCapabilities;
+}
+
+/** Optional abilities of a store, so that callers ask the store rather than test its class. */
+export interface StoreCapabilities {
+  /** Rate-limit counts shared by every instance (PostgreSQL); absent: the limiters count in memory. */
+  rateLimits?: RateLimitCounts;
+  /**
+   * Several instances share this store, so another instance may change the content the search
+   * index is built from: each instance polls `contentVersion()`.
+   */
+  sharedByInstances?: boolean;
+}
+
+/** Fixed-window rate-limit counters kept in the store (see `StoreCapabilities.rateLimits`). */
+export interface RateLimitCounts {
+  /** One hit for a key in a window of `windowMs`: the hits in the current window and when it ends. */
+  rateLimitHit(key: string, windowMs: number): Promise<{ totalHits: number; resetTime: Date }>;
+  rateLimitUndo(key: string): Promise<void>;
+  rateLimitReset(key: string): Promise<void>;
+  /** Housekeeping: drops windows that ended long ago. */
+  rateLimitPrune(): Promise<void>;
 }
 
 /** An event in the embedded calendar. Mailboxes are compared without regard to case. */

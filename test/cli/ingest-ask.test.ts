@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { startDemoSite, type DemoSite } from '../../src/demosite/server.js';
 import { validIdentityNumber } from '../helpers/identity.js';
 
-function run(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(args: string[], input?: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', ...args], { cwd: process.cwd(), env: { ...process.env, VEIVISER_DATA_DIR: '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '--silent', ...args], { cwd: process.cwd(), env: { ...process.env, VEIVISER_DATA_DIR: '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
@@ -85,6 +85,18 @@ describe('command-line contract: npm run ingest / npm run ask --jsonl', function
     } finally {
       rmSync(demoDir, { recursive: true, force: true });
     }
+  });
+
+  it('reads the data dir named by --data-dir even when DATABASE_URL is set', async () => {
+    const r = await run(['ask', '--', '--data-dir', dir, '--jsonl'], 'fagbrev\n', { DATABASE_URL: 'postgres://ingen@127.0.0.1:1/ingen' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n').length, 1);
+  });
+
+  it('names the variable and exits with 2 on a configuration error', async () => {
+    const r = await run(['ask', '--', '--jsonl'], 'fagbrev\n', { DATABASE_URL: 'mysql://x' });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /DATABASE_URL/);
   });
 
   it('explains what to do when the data dir is empty', async () => {
