@@ -347,8 +347,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   extraRoutes.use(createTabApi({
     auth: tabAuth, store, tickets, log, counsellors, clock, topicLabels: () => labels, rateLimitPerMinute: config.rateLimitPerMinute * 5,
     rateLimitStore: store instanceof PgStore ? new PgRateLimitStore(store, 'tab:') : undefined,
-    teamMember: (teamId, userId) => directory.isMember(teamId, userId),
-    teamMembers: (teamId) => directory.members(teamId),
+    roster: directory,
     settings: () => ({ siteUrl, demoSite: Boolean(demoSite), curatedEntries: curated.length, decision: decisionSummary(faq?.model ?? model), recrawlMinutes: config.recrawlMinutes, counsellorsFile: config.counsellorsFile ?? 'src/booking/counsellors.demo.json' }),
     crawl: {
       start: startCrawlOnce,
