@@ -287,8 +287,7 @@ async function tabRoutes(config: Config, overrides: AppOverrides, p: { store: St
   routes.use(createTabApi({
     auth: tabAuth, store, tickets, log, counsellors, clock, topicLabels: () => faq.topicLabels(), rateLimitPerMinute: config.rateLimitPerMinute * 5,
     rateLimitStore: rateLimits ? new PgRateLimitStore(rateLimits, 'tab:') : undefined,
-    teamMember: (teamId, userId) => directory.isMember(teamId, userId),
-    teamMembers: (teamId) => directory.members(teamId),
+    roster: directory,
     settings: () => ({ siteUrl: site.url, demoSite: Boolean(site.demo), curatedEntries: site.curated.length, decision: decisionSummary(faq.decisionModel()), recrawlMinutes: config.recrawlMinutes, counsellorsFile: config.counsellorsFile ?? 'src/booking/counsellors.demo.json' }),
     crawl: {
       start: () => faq.startCrawl(),

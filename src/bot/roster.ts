@@ -1,17 +1,12 @@
 /**
  * Who is on a team, from the real roster (TeamsInfo), cached for a short time. Authorisation of
- * ticket actions rests on this: a member of the team the ticket lives in may act on it.
+ * ticket actions rests on this: forTurn() is the TeamRoster port (src/tickets/team-roster.ts) the
+ * ticket commands check a card action against, read within the turn it came in.
  */
 import { TeamsInfo, type TurnContext } from 'botbuilder';
+import { findMember, readRoster, type Member, type TeamRoster } from '../tickets/team-roster.js';
 
-export interface RosterMember {
-  /** Teams user id (29:…), used for card refresh. */
-  id: string;
-  aadObjectId?: string;
-  name: string;
-  /** As the roster reports it (user, guest, owner where the service says so). */
-  userRole?: string;
-}
+export type RosterMember = Member;
 
 export class Roster {
   private readonly cache = new Map<string, { at: number; members: RosterMember[] }>();
@@ -34,8 +29,15 @@ export class Roster {
 
   /** The member record of the acting user, or undefined if not on the team (or the roster cannot be read). */
   async member(ctx: TurnContext, teamId: string, user: { id?: string; aadObjectId?: string }): Promise<RosterMember | undefined> {
-    const list = await this.members(ctx, teamId);
-    return list.find((m) => (user.aadObjectId && m.aadObjectId === user.aadObjectId) || (user.id && m.id === user.id));
+    return findMember(await this.members(ctx, teamId), user);
+  }
+
+  /** The TeamRoster port for one turn: reads the roster through this turn's connection (cached); a failed read is RosterUnavailableError. */
+  forTurn(ctx: TurnContext): TeamRoster {
+    return {
+      member: (teamId, user) => (teamId ? readRoster(() => this.member(ctx, teamId, user)) : Promise.resolve(undefined)),
+      members: (teamId) => readRoster(() => this.members(ctx, teamId)),
+    };
   }
 
   /** Teams user ids known for a team right now (for Universal Actions refresh; at most 60). */

@@ -1,19 +1,25 @@
 /**
  * Team membership for requests that do not come through the bot (the tab): the bot reads the
  * roster of each team that has an escalation channel, proactively through the stored
- * conversation reference, with the same cache as the card actions. The tab's authorisation is
- * thus the card's: a member of the ticket's team may act on it.
+ * conversation reference, with the same cache as the card actions. It is the tab's TeamRoster
+ * port (src/tickets/team-roster.ts), so the tab's authorisation is the card's: a member of the
+ * ticket's team may act on it.
  */
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import type { EscalationChannel, Store } from '../store/store.js';
 import type { TeamMembership } from '../tab/auth.js';
+import { findMember, readRoster, type RosterUser, type TeamRoster } from '../tickets/team-roster.js';
 import type { Roster, RosterMember } from './roster.js';
 
-export class TeamDirectory {
+export class TeamDirectory implements TeamRoster {
   constructor(private readonly d: { adapter: CloudAdapter; botAppId: string; store: Store; roster: Roster }) {}
 
-  /** The roster of a team, read through one of its escalation channels' stored references. */
+  /** The roster of a team, read through one of its escalation channels' stored references (a failed read is RosterUnavailableError). */
   async members(teamId: string, channels?: EscalationChannel[]): Promise<RosterMember[]> {
+    return readRoster(() => this.read(teamId, channels));
+  }
+
+  private async read(teamId: string, channels?: EscalationChannel[]): Promise<RosterMember[]> {
     const channel = (channels ?? (await this.d.store.listEscalationChannels())).find((c) => c.teamId === teamId);
     const ref = channel ? await this.d.store.getConversation(channel.conversationKey) : undefined;
     if (!ref) return [];
@@ -24,8 +30,14 @@ export class TeamDirectory {
     return members;
   }
 
+  /** The port's lookup: by Teams id or AAD object id; a failed read is RosterUnavailableError. */
+  async member(teamId: string | undefined, user: RosterUser): Promise<RosterMember | undefined> {
+    if (!teamId) return undefined;
+    return findMember(await this.members(teamId), user);
+  }
+
   async isMember(teamId: string, userId: string, channels?: EscalationChannel[]): Promise<RosterMember | undefined> {
-    return (await this.members(teamId, channels)).find((m) => m.aadObjectId === userId || m.id === userId);
+    return findMember(await this.members(teamId, channels), { id: userId, aadObjectId: userId });
   }
 
   /** Membership across all teams that receive tickets. */

@@ -45,7 +45,7 @@ export function makeAnnouncer(deps: AnnouncerDeps) {
       out.push({ ...base, id: randomUUID(), kind: 'update', replaces: veilederCardRowId(t), conversationKey: t.requester.conversationKey, activity: { type: 'message', attachments: [card(veilederTicketCard(t, { now, canReopen }))] } });
     }
     if (t.channel?.cardMessageId) {
-      // Everyone who sees a channel card is on the team; the edge still checks the roster on every
+      // Everyone who sees a channel card is on the team; the commands still check the roster on every
       // action. refresh lets Teams ask for each member's own view as the ticket changes.
       const content = ticketCard(t, { view: 'team', now, members: deps.members(t.channel.teamId), refreshUserIds: deps.refreshUserIds(t.channel.teamId) });
       if (e.action === 'opprettet' || e.action === 'sendt-til-kanal') {

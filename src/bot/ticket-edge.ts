@@ -1,10 +1,10 @@
 /**
  * The Teams side of tickets: text commands (spør teamet, mine saker, bruk denne kanalen), the
- * escalation form, and the card actions of team members and veiledere. It establishes who is
- * acting (the real team roster), validates every card action's data with a schema, calls
- * TicketService, and turns results — including stale and forbidden actions — into cards.
+ * escalation form, and the card actions of team members and veiledere. A translator: it validates
+ * every card action's data with a schema, runs the ticket command (src/tickets/commands/) with
+ * the actor and this turn's roster, and turns the result — or a refusal, in one mapping — into a card.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -12,7 +12,10 @@ import { fold } from '../faq/text.js';
 import type { EscalationChannel, Store } from '../store/store.js';
 import { AGE_BANDS, GRUNNSKOLE, NORWEGIAN_LEVELS, OPEN_STATES, SECTION_LABELS, SECTIONS, STATE_LABELS, UPPER_SECONDARY, type Section, type Ticket } from '../tickets/model.js';
 import { DomainError } from '../domain-error.js';
-import { StaleTicketError, type TicketActor, type TicketService } from '../tickets/ticket-service.js';
+import * as commands from '../tickets/commands/index.js';
+import { myTickets } from '../tickets/queries.js';
+import { NotTeamMemberError, RosterUnavailableError, teamMemberOf, type CommandActor } from '../tickets/team-roster.js';
+import { StaleTicketError, type TicketService } from '../tickets/ticket-service.js';
 import { fieldLabels, findIdentityNumbers, loggableFields, refusalValues, refill } from '../privacy/card-inputs.js';
 import { nb } from './messages.nb.js';
 import type { Roster } from './roster.js';
@@ -68,8 +71,15 @@ export function conversationKey(ctx: TurnContext): string {
 
 export class TicketEdge {
   private readonly clock: () => Date;
+  private readonly commandDeps: commands.CommandDeps;
   constructor(private readonly d: TicketEdgeDeps) {
     this.clock = d.clock ?? (() => new Date());
+    this.commandDeps = { service: d.tickets, store: d.store, kickOutbox: d.kick, onFaqSaved: d.onFaqSaved, clock: this.clock, log: d.log };
+  }
+
+  /** The commands' dependencies, with the roster read through this turn. */
+  private commandsFor(ctx: TurnContext): commands.CommandContext {
+    return { ...this.commandDeps, roster: this.d.roster.forTurn(ctx) };
   }
 
   /** Text commands; true when the text was one of them. */
@@ -96,7 +106,7 @@ export class TicketEdge {
       return true;
     }
     if (/^mine saker$/.test(t)) {
-      await ctx.sendActivity({ attachments: [attachment(myTicketsCard(await this.myTickets(ctx), { now: this.clock() }))] });
+      await ctx.sendActivity({ attachments: [attachment(myTicketsCard(await myTickets(this.d.store, actorId(ctx)), { now: this.clock() }))] });
       return true;
     }
     return false;
@@ -125,7 +135,7 @@ export class TicketEdge {
       setBy: { id: 'veiviser', name: 'Veiviser (standard ved installasjon)' }, setAt: this.clock().toISOString(),
     });
     this.d.log.info({ event: 'escalation_channel_default', teamId });
-    await this.sendWaitingTickets();
+    await this.sendWaitingTickets(ctx);
   }
 
   /** Card actions of the ticket flow; undefined when the verb is not a ticket verb. */
@@ -230,28 +240,20 @@ export class TicketEdge {
     const ref = TurnContext.getConversationReference(ctx.activity);
     const known = await this.d.store.getConversation(requester.conversationKey);
     await this.d.store.saveConversation({ ...known, key: requester.conversationKey, reference: JSON.parse(JSON.stringify({ ...ref, activityId: undefined })), updatedAt: this.clock().toISOString() });
-    const channel = await this.route(p.section, p.region);
-    if (channel) {
-      // Warm the roster cache so the channel card offers "Tildel til …" and refreshes per member.
-      await this.d.roster.members(ctx, channel.teamId).catch((err: Error) => this.d.log.warn({ event: 'roster_unavailable', err: err.message }));
-    }
     try {
-      const t = await this.d.tickets.create({
+      const { ticket: t, routed } = await commands.createTicket(this.commandsFor(ctx), {
         question: p.question,
         section: p.section,
         region: p.region,
         situation: { ageBand: p.ageBand, grunnskole: p.grunnskole, upperSecondary: p.upperSecondary, norwegianLevel: p.norwegianLevel, navMeasure: p.navMeasure, deadline: p.deadline },
         office: p.office,
-        consent: true,
         requester,
-        channel: channel ? { conversationKey: channel.conversationKey, teamId: channel.teamId, cardMessageId: randomUUID() } : undefined,
       });
       if (p.office) await this.d.store.saveVeilederProfile({ ...(await this.d.store.getVeilederProfile(userHash(requester.id))), userHash: userHash(requester.id), office: p.office, updatedAt: this.clock().toISOString() });
-      this.d.log.info({ event: 'ticket_created', ticketId: t.id, section: t.section, routed: Boolean(channel) });
-      this.d.kick?.();
-      return { card: veilederTicketCard(t, { now: this.clock(), canReopen: false, notice: ticketTexts.created(t, Boolean(channel)) }) };
+      this.d.log.info({ event: 'ticket_created', ticketId: t.id, section: t.section, routed });
+      return { card: veilederTicketCard(t, { now: this.clock(), canReopen: false, notice: ticketTexts.created(t, routed) }) };
     } catch (err) {
-      if (err instanceof DomainError) return { card: escalationFormCard({ region: p.region, values: data, error: err.message }) };
+      if (err instanceof DomainError) return this.refused(err, { verb: 'ticketCreate', show: (notice) => ({ card: escalationFormCard({ region: p.region, values: data, error: notice }) }) });
       throw err;
     }
   }
@@ -285,34 +287,10 @@ export class TicketEdge {
     return ticketTexts.agenda(groups, now);
   }
 
-  /** The most specific escalation channel for a section and region; a catch-all otherwise. */
-  private async route(section: Section, region?: string): Promise<EscalationChannel | undefined> {
-    const channels = await this.d.store.listEscalationChannels();
-    const r = region ? fold(region.toLowerCase()) : undefined;
-    const fits = channels
-      .filter((c) => (c.sections.length === 0 || c.sections.includes(section)) && (c.regions.length === 0 || (r !== undefined && c.regions.some((x) => fold(x.toLowerCase()) === r))))
-      .map((c) => ({ c, score: (c.sections.length ? 2 : 0) + (c.regions.length ? 1 : 0) }))
-      .sort((a, b) => b.score - a.score || b.c.setAt.localeCompare(a.c.setAt));
-    return fits[0]?.c;
-  }
-
-  /** Tickets made while no channel fitted them go to the channel that fits now (oldest first). */
-  private async sendWaitingTickets(): Promise<void> {
-    const waiting = (await this.d.store.listTickets()).filter((t) => !t.channel && OPEN_STATES.includes(t.state)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    let sent = 0;
-    for (const t of waiting) {
-      const ch = await this.route(t.section, t.region);
-      if (ch && (await this.d.tickets.sendToChannel(t.id, { conversationKey: ch.conversationKey, teamId: ch.teamId, cardMessageId: randomUUID() }))) sent++;
-    }
-    if (sent) {
-      this.d.log.info({ event: 'waiting_tickets_sent', count: sent });
-      this.d.kick?.();
-    }
-  }
-
-  private async myTickets(ctx: TurnContext): Promise<Ticket[]> {
-    const me = actorId(ctx);
-    return (await this.d.store.listTickets()).filter((t) => t.requester.id === me);
+  /** Tickets made while no channel fitted them go to the channel that fits now. */
+  private async sendWaitingTickets(ctx: TurnContext): Promise<void> {
+    const sent = await commands.sendWaitingTickets(this.commandsFor(ctx));
+    if (sent) this.d.log.info({ event: 'waiting_tickets_sent', count: sent });
   }
 
   private veilederCard(t: Ticket, notice?: string): Record<string, unknown> {
@@ -321,23 +299,9 @@ export class TicketEdge {
     return veilederTicketCard(t, { now, canReopen, notice });
   }
 
-  /** Establishes whether the acting user is on the ticket's team (real roster, cached). */
-  private async teamActor(ctx: TurnContext, t: Ticket): Promise<TicketActor | { error: EdgeResult }> {
-    const from = ctx.activity.from;
-    const teamId = t.channel?.teamId ?? (ctx.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
-    if (!teamId) return { error: { message: ticketTexts.notMember, status: 403 } };
-    try {
-      const m = await this.d.roster.member(ctx, teamId, { id: from?.id, aadObjectId: from?.aadObjectId });
-      return { id: actorId(ctx), name: m?.name ?? from?.name ?? 'Ukjent', isTeamMember: Boolean(m) };
-    } catch (err) {
-      this.d.log.warn({ event: 'roster_unavailable', err: (err as Error).message });
-      return { error: { message: ticketTexts.rosterUnavailable, status: 503 } };
-    }
-  }
-
+  /** The card a team member sees (the base view for anyone the roster does not list on the ticket's team). */
   private async teamView(ctx: TurnContext, t: Ticket, notice?: string, quietIfOutsider = false): Promise<EdgeResult> {
-    const actor = await this.teamActor(ctx, t);
-    const member = !('error' in actor) && actor.isTeamMember;
+    const member = Boolean(await teamMemberOf(this.d.roster.forTurn(ctx), t, teamActor(ctx)).catch((err: Error) => this.rosterUnavailable(err)));
     const members = member && t.channel?.teamId ? (await this.d.roster.members(ctx, t.channel.teamId)).map((m) => ({ id: m.aadObjectId ?? m.id, name: m.name })) : undefined;
     if (!member && !quietIfOutsider) this.d.log.info({ event: 'ticket_view_base', ticketId: t.id });
     return { card: ticketCard(t, { view: member ? 'team' : 'base', now: this.clock(), members, notice, refreshUserIds: t.channel?.teamId ? this.d.roster.cachedIds(t.channel.teamId) : undefined }) };
@@ -345,76 +309,86 @@ export class TicketEdge {
 
   private async teamAction(ctx: TurnContext, verb: string, data: Record<string, unknown>): Promise<EdgeResult> {
     const ref = TicketRef.parse({ ticketId: data.ticketId, version: data.version });
-    const t = await this.d.store.getTicket(ref.ticketId);
-    if (!t) return { message: ticketTexts.notFound, status: 404 };
-    const actor = await this.teamActor(ctx, t);
-    if ('error' in actor) return actor.error;
-    if (!actor.isTeamMember) {
-      this.d.log.warn({ event: 'card_action_rejected', reason: 'not a team member', ticketId: t.id, verb });
-      return { message: ticketTexts.notMember, status: 403 };
-    }
-    const base = { ticketId: ref.ticketId, actor, expectedVersion: ref.version };
-    return this.run(ctx, t, async () => {
+    const c = this.commandsFor(ctx);
+    const actor = teamActor(ctx);
+    const input = { ticketId: ref.ticketId, version: ref.version };
+    const render = (t: Ticket, notice?: string) => this.teamView(ctx, t, notice);
+    return this.run(verb, ref.ticketId, render, () => {
       switch (verb) {
-        case 'ticketTake': return this.d.tickets.take(base);
-        case 'ticketClose': return this.d.tickets.close(base);
-        case 'ticketAnswer': return this.d.tickets.answer({ ...base, text: TextData.parse(data).text });
-        case 'ticketAsk': return this.d.tickets.askVeileder({ ...base, text: AskData.parse(data).askText });
-        case 'ticketAssign': {
-          const d = AssignData.parse(data);
-          const members = t.channel?.teamId ? await this.d.roster.members(ctx, t.channel.teamId) : [];
-          const m = members.find((x) => x.aadObjectId === d.assignee || x.id === d.assignee);
-          if (!m) throw new DomainError('validation', 'Den du vil tildele saken til, er ikke medlem av teamet.');
-          return this.d.tickets.assign({ ...base, assignee: { id: m.aadObjectId ?? m.id, name: m.name } });
-        }
-        case 'ticketSaveFaq': {
-          const saved = await this.d.tickets.saveAsFaq(base);
-          this.d.onFaqSaved?.();
-          return saved;
-        }
-        default:
-          throw new DomainError('validation', 'Ukjent handling.');
+        case 'ticketTake': return commands.takeTicket(c, actor, input);
+        case 'ticketClose': return commands.closeTicket(c, actor, input);
+        case 'ticketAnswer': return commands.answerTicket(c, actor, { ...input, text: TextData.parse(data).text });
+        case 'ticketAsk': return commands.askVeileder(c, actor, { ...input, text: AskData.parse(data).askText });
+        case 'ticketAssign': return commands.assignTicket(c, actor, { ...input, assignee: AssignData.parse(data).assignee });
+        case 'ticketSaveFaq': return commands.saveAsFaq(c, actor, input);
+        default: throw new DomainError('validation', 'Ukjent handling.');
       }
-    }, true);
+    });
   }
 
   private async veilederAction(ctx: TurnContext, verb: string, data: Record<string, unknown>): Promise<EdgeResult> {
     const ref = TicketRef.parse({ ticketId: data.ticketId, version: data.version });
-    const t = await this.d.store.getTicket(ref.ticketId);
-    if (!t) return { message: ticketTexts.notFound, status: 404 };
-    const actor: TicketActor = { id: actorId(ctx), name: ctx.activity.from?.name ?? 'Veileder', isTeamMember: false };
-    const base = { ticketId: ref.ticketId, actor, expectedVersion: ref.version };
-    return this.run(ctx, t, async () => {
+    const c = this.commandsFor(ctx);
+    const actor = { id: actorId(ctx), name: ctx.activity.from?.name ?? 'Veileder' };
+    const input = { ticketId: ref.ticketId, version: ref.version };
+    const render = (t: Ticket, notice?: string): EdgeResult => ({ card: this.veilederCard(t, notice) });
+    return this.run(verb, ref.ticketId, render, () => {
       switch (verb) {
-        case 'ticketWithdraw': return this.d.tickets.withdraw(base);
-        case 'ticketResolve': return this.d.tickets.resolve(base);
-        case 'ticketAddInfo': return this.d.tickets.addInfo({ ...base, text: TextData.parse(data).text });
-        default: return this.d.tickets.reopen({ ...base, text: TextData.parse(data).text });
+        case 'ticketWithdraw': return commands.withdrawTicket(c, actor, input);
+        case 'ticketResolve': return commands.resolveTicket(c, actor, input);
+        case 'ticketAddInfo': return commands.addInfo(c, actor, { ...input, text: TextData.parse(data).text });
+        default: return commands.reopenTicket(c, actor, { ...input, text: TextData.parse(data).text });
       }
-    }, false);
+    });
   }
 
-  /** Runs a command and answers with the card the actor should now see. */
-  private async run(ctx: TurnContext, before: Ticket, command: () => Promise<Ticket>, team: boolean): Promise<EdgeResult> {
-    const render = (t: Ticket, notice?: string): Promise<EdgeResult> | EdgeResult => (team ? this.teamView(ctx, t, notice) : { card: this.veilederCard(t, notice) });
+  /** Runs a command and answers with the card the actor should now see (a refusal: see refused). */
+  private async run(verb: string, ticketId: string, render: (t: Ticket, notice?: string) => Promise<EdgeResult> | EdgeResult, command: () => Promise<Ticket>): Promise<EdgeResult> {
     try {
-      const t = await command();
-      this.d.kick?.();
-      return render(t);
+      return await render(await command());
     } catch (err) {
-      if (err instanceof StaleTicketError) {
-        this.d.log.info({ event: 'ticket_action_stale', ticketId: before.id });
-        return render(err.current, ticketTexts.staleNotice(err.current, this.clock()));
-      }
-      if (err instanceof DomainError) {
-        if (err.code === 'forbidden') this.d.log.warn({ event: 'card_action_rejected', reason: 'forbidden', ticketId: before.id });
-        const status = err.code === 'forbidden' ? 403 : err.code === 'not-found' ? 404 : undefined;
-        if (status) return { message: err.message, status };
-        const current = (await this.d.store.getTicket(before.id)) ?? before;
-        return render(current, err.message);
-      }
-      throw err;
+      if (!(err instanceof DomainError)) throw err;
+      return this.refused(err, {
+        verb,
+        ticketId,
+        show: async (notice, current) => (current ? render(current, notice) : { message: ticketTexts.notFound, status: 404 }),
+      });
     }
+  }
+
+  /**
+   * The one mapping of a refused ticket command to what Teams shows: a stale action shows the
+   * ticket as it is now and who changed it; a roster that cannot be read, an actor who may not, a
+   * ticket that does not exist answer with a notice and a status; anything else (validation, a
+   * transition) shows the card again (the ticket as it is now, or the form) with the reason.
+   */
+  private async refused(err: DomainError, on: { verb: string; ticketId?: string; show: (notice: string, current?: Ticket) => Promise<EdgeResult> | EdgeResult }): Promise<EdgeResult> {
+    if (err instanceof StaleTicketError) {
+      this.d.log.info({ event: 'ticket_action_stale', ticketId: err.current.id });
+      return on.show(ticketTexts.staleNotice(err.current, this.clock()), err.current);
+    }
+    switch (err.code) {
+      case 'unavailable':
+        this.rosterUnavailable(err);
+        return { message: ticketTexts.rosterUnavailable, status: 503 };
+      case 'forbidden':
+        if (err instanceof NotTeamMemberError) {
+          if (err.teamId) this.d.log.warn({ event: 'card_action_rejected', reason: 'not a team member', ticketId: err.ticketId, verb: on.verb });
+          return { message: ticketTexts.notMember, status: 403 };
+        }
+        this.d.log.warn({ event: 'card_action_rejected', reason: 'forbidden', ticketId: on.ticketId });
+        return { message: err.message, status: 403 };
+      case 'not-found':
+        return { message: err.message, status: 404 };
+      default:
+        return on.show(err.message, on.ticketId ? await this.d.store.getTicket(on.ticketId) : undefined);
+    }
+  }
+
+  /** Notes a roster that could not be read (the reason Teams gave); the caller refuses or shows the base view. */
+  private rosterUnavailable(err: Error): undefined {
+    this.d.log.warn({ event: 'roster_unavailable', err: err instanceof RosterUnavailableError ? err.reason : err.message });
+    return undefined;
   }
 
   /** "@Veiviser bruk denne kanalen [for <seksjon|region>, …]" in a team channel. */
@@ -460,7 +434,7 @@ export class TicketEdge {
     };
     await this.d.store.saveEscalationChannel(channel);
     this.d.log.info({ event: 'escalation_channel_set', teamId, sections, regions: regions.length });
-    await this.sendWaitingTickets();
+    await this.sendWaitingTickets(ctx);
     const filter = [...sections.map((s) => SECTION_LABELS[s].toLowerCase()), ...regions].join(', ');
     await ctx.sendActivity(ticketTexts.channelSet(filter));
   }
@@ -476,6 +450,13 @@ function regionOf(data: Record<string, unknown>): string | undefined {
 function actorId(ctx: TurnContext): string {
   const f = ctx.activity.from;
   return f?.aadObjectId ?? f?.id ?? 'ukjent';
+}
+
+/** The acting user as the commands check them against the roster: their ids, name and the team the activity comes from. */
+function teamActor(ctx: TurnContext): CommandActor {
+  const from = ctx.activity.from;
+  const teamId = (ctx.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
+  return { id: actorId(ctx), name: from?.name ?? 'Ukjent', roster: { id: from?.id, aadObjectId: from?.aadObjectId }, teamId };
 }
 
 function attachment(content: Record<string, unknown>) {

@@ -1,9 +1,10 @@
 /**
  * The tab's JSON API (/api/tab/*): the queue, bookings, statistics, settings and re-crawl, over
- * the same services the bot uses. Every request is authenticated (TabAuth); ticket actions need
- * membership of the ticket's team — the card's rule — and carry the version the user was shown,
- * so a stale action changes nothing and returns the ticket as it is now. A change made here is
- * announced like one made on the card: the channel card is updated through the outbox.
+ * the same services the bot uses. Every request is authenticated (TabAuth). A ticket action is a
+ * translation: request in, the ticket command (src/tickets/commands/, the card's commands, with
+ * the team roster as its TeamRoster port) run, JSON out; a refusal maps to a status in one place
+ * (ticketRefusal). Actions carry the version the user was shown, so a stale action changes nothing
+ * and returns the ticket as it is now; a change is announced like one made on the card.
  */
 import { topicLabel } from '../booking/counsellors.js';
 import { bookingTexts } from '../bot/booking-cards.js';
@@ -23,7 +24,10 @@ import { toCsv } from '../stats/statistics.js';
 import type { CrawlStatusRecord, Store } from '../store/store.js';
 import { OPEN_STATES, SECTION_LABELS, SECTIONS, STATE_LABELS, STATES, type Ticket } from '../tickets/model.js';
 import { DomainError } from '../domain-error.js';
-import { StaleTicketError, type TicketActor, type TicketService } from '../tickets/ticket-service.js';
+import * as commands from '../tickets/commands/index.js';
+import { myTickets } from '../tickets/queries.js';
+import { NotTeamMemberError, teamMemberOf, type CommandActor, type Member, type TeamRoster } from '../tickets/team-roster.js';
+import { StaleTicketError, type TicketService } from '../tickets/ticket-service.js';
 import { TabAuth, TabAuthError, type TabRole, type TabUser } from './auth.js';
 
 export type CrawlStatus = CrawlStatusRecord;
@@ -33,9 +37,8 @@ export interface TabApiDeps {
   store: Store;
   tickets: TicketService;
   log: Logger;
-  /** The roster member record of `userId` on `teamId`, or undefined (throws when the roster cannot be read). */
-  teamMember: (teamId: string, userId: string) => Promise<{ id: string; aadObjectId?: string; name: string } | undefined>;
-  teamMembers: (teamId: string) => Promise<{ id: string; aadObjectId?: string; name: string }[]>;
+  /** Who is on each team that receives tickets (the Teams roster, read through the bot). */
+  roster: TeamRoster;
   counsellors: Counsellor[];
   /** Topic names per site section, as of the last index build (see topicLabels in stats/report.ts). */
   topicLabels: () => Map<string, string>;
@@ -93,6 +96,31 @@ function bookingRow(b: Booking) {
     id: b.id, state: b.state, counsellor: b.counsellor.name, start: b.start, end: b.end, format: b.format, place: b.place, topic: topicLabel(b.topic),
     veileder: b.veileder.name, holdUntil: b.holdUntil, joinUrl: b.event?.joinUrl,
   };
+}
+
+/**
+ * The one mapping of a refused ticket command to the tab's answer: a stale action is 409 with the
+ * ticket as it is now; otherwise the code's status and the refusal's own words.
+ */
+function ticketRefusal(err: DomainError, now: Date): { status: number; body: { error: string; ticket?: ReturnType<typeof summary> } } {
+  if (err instanceof StaleTicketError) {
+    const last = err.current.history[err.current.history.length - 1];
+    return { status: 409, body: { error: `Saken er endret siden du så den (sist: ${last?.action ?? 'endret'} av ${last?.actor.name ?? 'noen'}). Visningen er oppdatert.`, ticket: summary(err.current, now) } };
+  }
+  const status = { forbidden: 403, 'not-found': 404, transition: 409, unavailable: 503, stale: 409, validation: 400 }[err.code];
+  return { status, body: { error: err.message } };
+}
+
+/** Local mode (the development login): every developer is on every team, alone. */
+function selfRoster(user: TabUser): TeamRoster {
+  const self: Member = { id: user.id, aadObjectId: user.id, name: user.name };
+  const isSelf = (u: { id?: string; aadObjectId?: string }) => u.id === user.id || u.aadObjectId === user.id;
+  return { member: async (_teamId, u) => (isSelf(u) ? self : undefined), members: async () => [self] };
+}
+
+/** The signed-in user as the commands check them against the roster (by AAD object id). */
+function tabActor(user: TabUser): CommandActor {
+  return { id: user.id, name: user.name, roster: { id: user.id, aadObjectId: user.id } };
 }
 
 function sendCsv(res: Response, name: string, csv: string): void {
@@ -161,7 +189,7 @@ export function createTabApi(d: TabApiDeps): express.Router {
   r.get('/api/tab/mine', anyone, async (req: Authed, res) => {
     const me = req.user!.id;
     const now = d.clock();
-    const tickets = (await d.store.listTickets()).filter((t) => t.requester.id === me).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    const tickets = await myTickets(d.store, me);
     const bookings = (await d.store.listBookings()).filter((b) => b.veileder.id === me).sort((a, b) => b.start.localeCompare(a.start));
     res.json({
       tickets: tickets.map((t) => ({ ...summary(t, now), answer: t.answer ? { text: t.answer.text, by: t.answer.by.name, at: t.answer.at } : undefined, pendingQuestion: t.pendingQuestion ? { text: t.pendingQuestion.text, by: t.pendingQuestion.by.name } : undefined })),
@@ -205,13 +233,9 @@ export function createTabApi(d: TabApiDeps): express.Router {
     sendCsv(res, 'saker', toCsv(['Sak', 'Status', 'Seksjon', 'Region', 'NAV-kontor', 'Opprettet', 'Alder (timer)', 'Ansvarlig'], rows.map((t) => [t.id, t.stateLabel, t.sectionLabel, t.region, t.office, t.createdAt, t.ageHours, t.owner?.name])));
   });
 
-  /** Whether the user may act on the ticket: a member of its team (local mode: every developer). */
-  const actorFor = async (user: TabUser, t: Ticket): Promise<TicketActor> => {
-    if (user.mode === 'local') return { id: user.id, name: user.name, isTeamMember: true };
-    const teamId = t.channel?.teamId;
-    const m = teamId ? await d.teamMember(teamId, user.id) : undefined;
-    return { id: user.id, name: m?.name ?? user.name, isTeamMember: Boolean(m) };
-  };
+  /** The roster the user's actions are checked against (local mode: every developer is a member). */
+  const rosterFor = (user: TabUser): TeamRoster => (user.mode === 'local' ? selfRoster(user) : d.roster);
+  const commandDeps = { service: d.tickets, store: d.store, kickOutbox: d.kick, onFaqSaved: d.onFaqSaved, clock: d.clock, log: d.log };
 
   r.get('/api/tab/tickets/:id', team, async (req: Authed, res) => {
     const t = await d.store.getTicket(String(req.params.id));
@@ -219,15 +243,15 @@ export function createTabApi(d: TabApiDeps): express.Router {
       res.status(404).json({ error: 'Fant ikke saken.' });
       return;
     }
-    const actor = await actorFor(req.user!, t).catch(() => undefined);
+    const member = await teamMemberOf(rosterFor(req.user!), t, tabActor(req.user!)).catch(() => undefined);
     let members: { id: string; name: string }[] = [];
-    if (actor?.isTeamMember && t.channel?.teamId) members = (await d.teamMembers(t.channel.teamId).catch(() => [])).map((m) => ({ id: m.aadObjectId ?? m.id, name: m.name }));
+    if (member && t.channel?.teamId) members = (await d.roster.members(t.channel.teamId).catch(() => [])).map((m) => ({ id: m.aadObjectId ?? m.id, name: m.name }));
     res.json({
       ticket: {
         ...summary(t, d.clock()), question: t.question, situation: situationFacts(t.situation), answer: t.answer, pendingQuestion: t.pendingQuestion, requester: { name: t.requester.name },
         history: t.history.map((e) => ({ at: e.at, actor: e.actor.name, action: e.action, from: e.from, to: e.to, note: e.note })), faq: Boolean(t.faq), redacted: Boolean(t.redactedAt),
       },
-      canAct: Boolean(actor?.isTeamMember),
+      canAct: Boolean(member),
       members,
     });
   });
@@ -239,51 +263,26 @@ export function createTabApi(d: TabApiDeps): express.Router {
       res.status(400).json({ error: 'Ugyldig handling.' });
       return;
     }
-    const t = await d.store.getTicket(String(req.params.id));
-    if (!t) {
-      res.status(404).json({ error: 'Fant ikke saken.' });
-      return;
-    }
-    let actor: TicketActor;
-    try {
-      actor = await actorFor(req.user!, t);
-    } catch {
-      res.status(503).json({ error: 'Kunne ikke lese teamets medlemsliste. Prøv igjen om litt.' });
-      return;
-    }
-    if (!actor.isTeamMember) {
-      d.log.warn({ event: 'tab_action_rejected', reason: 'not a team member', ticketId: t.id, verb });
-      res.status(403).json({ error: 'Bare medlemmer av teamet saken ligger i kan gjøre dette.' });
-      return;
-    }
-    const base = { ticketId: t.id, actor, expectedVersion: body.data.version };
+    const c = { ...commandDeps, roster: rosterFor(req.user!) };
+    const actor = tabActor(req.user!);
+    const input = { ticketId: String(req.params.id), version: body.data.version };
     try {
       let next: Ticket;
       switch (verb) {
-        case 'ta': next = await d.tickets.take(base); break;
-        case 'lukk': next = await d.tickets.close(base); break;
-        case 'svar': next = await d.tickets.answer({ ...base, text: body.data.text ?? '' }); break;
-        case 'spor': next = await d.tickets.askVeileder({ ...base, text: body.data.text ?? '' }); break;
-        case 'lagre-faq': next = await d.tickets.saveAsFaq(base); d.onFaqSaved(); break;
-        case 'tildel': {
-          const members = req.user!.mode === 'local' ? [{ id: req.user!.id, aadObjectId: req.user!.id, name: req.user!.name }] : t.channel?.teamId ? await d.teamMembers(t.channel.teamId) : [];
-          const m = members.find((x) => x.aadObjectId === body.data.assignee || x.id === body.data.assignee);
-          if (!m) throw new DomainError('validation', 'Den du vil tildele saken til, er ikke medlem av teamet.');
-          next = await d.tickets.assign({ ...base, assignee: { id: m.aadObjectId ?? m.id, name: m.name } });
-          break;
-        }
+        case 'ta': next = await commands.takeTicket(c, actor, input); break;
+        case 'lukk': next = await commands.closeTicket(c, actor, input); break;
+        case 'svar': next = await commands.answerTicket(c, actor, { ...input, text: body.data.text ?? '' }); break;
+        case 'spor': next = await commands.askVeileder(c, actor, { ...input, text: body.data.text ?? '' }); break;
+        case 'lagre-faq': next = await commands.saveAsFaq(c, actor, input); break;
+        case 'tildel': next = await commands.assignTicket(c, actor, { ...input, assignee: body.data.assignee ?? '' }); break;
       }
-      d.kick();
-      d.log.info({ event: 'tab_ticket_action', ticketId: t.id, verb, version: next.version });
+      d.log.info({ event: 'tab_ticket_action', ticketId: next.id, verb, version: next.version });
       res.json({ ticket: summary(next, d.clock()) });
     } catch (err) {
-      if (err instanceof StaleTicketError) {
-        const last = err.current.history[err.current.history.length - 1];
-        res.status(409).json({ error: `Saken er endret siden du så den (sist: ${last?.action ?? 'endret'} av ${last?.actor.name ?? 'noen'}). Visningen er oppdatert.`, ticket: summary(err.current, d.clock()) });
-      } else if (err instanceof DomainError) {
-        const status = err.code === 'forbidden' ? 403 : err.code === 'not-found' ? 404 : err.code === 'transition' ? 409 : 400;
-        res.status(status).json({ error: err.message });
-      } else throw err;
+      if (!(err instanceof DomainError)) throw err;
+      if (err instanceof NotTeamMemberError) d.log.warn({ event: 'tab_action_rejected', reason: 'not a team member', ticketId: err.ticketId, verb });
+      const refusal = ticketRefusal(err, d.clock());
+      res.status(refusal.status).json(refusal.body);
     }
   });
 

@@ -3,12 +3,14 @@
  * from which state, compares the version the actor was shown (optimistic concurrency: a stale
  * action changes nothing and returns the current ticket), appends an audit event, and writes the
  * ticket, its event and the outbox messages that tell people about it in one durable write.
- * No botbuilder here: the Teams edge checks team membership and turns results into cards.
+ * Team verbs take a TeamMember, which only the roster check (team-roster.ts) makes: the commands
+ * in commands/ establish membership; the service never takes a membership flag on trust.
  */
 import { DomainError } from '../domain-error.js';
 import type { OutboxMessage } from '../outbox/types.js';
 import { containsIdentityNumber } from '../privacy/identity-number.js';
 import type { Store } from '../store/store.js';
+import type { TeamMember } from './team-roster.js';
 import { workingMinutesBetween } from './working-time.js';
 import { formatTicketId, OPEN_STATES, SECTIONS, type Actor, type Section, type Situation, type Ticket, type TicketAction, type TicketEvent, type TicketState } from './model.js';
 
@@ -18,11 +20,6 @@ export class StaleTicketError extends DomainError {
     super('stale', `Saken ${current.id} er endret siden du så den.`);
     this.name = 'StaleTicketError';
   }
-}
-
-/** Someone acting on a ticket; `isTeamMember` is established by the Teams edge from the real roster. */
-export interface TicketActor extends Actor {
-  isTeamMember: boolean;
 }
 
 export interface TicketServiceDeps {
@@ -100,13 +97,13 @@ export class TicketService {
   }
 
   /** ticketTaker: a team member takes a new ticket ("Ta saken"). */
-  async take(p: { ticketId: string; actor: TicketActor; expectedVersion: number }): Promise<Ticket> {
-    return this.change(p, 'tatt', { team: true, from: ['ny'] }, (t, at) => ({ ...t, state: 'tatt', owner: { id: p.actor.id, name: p.actor.name, since: at } }));
+  async take(p: { ticketId: string; actor: TeamMember; expectedVersion: number }): Promise<Ticket> {
+    return this.change(p, 'tatt', { from: ['ny'] }, (t, at) => ({ ...t, state: 'tatt', owner: { id: p.actor.id, name: p.actor.name, since: at } }));
   }
 
-  /** ticketAssigner: a team member gives the ticket to a colleague ("Tildel til …"). */
-  async assign(p: { ticketId: string; actor: TicketActor; assignee: Actor; expectedVersion: number }): Promise<Ticket> {
-    return this.change(p, 'tildelt', { team: true, from: ['ny', 'tatt', 'venter'] }, (t, at) => ({
+  /** ticketAssigner: a team member gives the ticket to a colleague on the team ("Tildel til …"). */
+  async assign(p: { ticketId: string; actor: TeamMember; assignee: TeamMember; expectedVersion: number }): Promise<Ticket> {
+    return this.change(p, 'tildelt', { from: ['ny', 'tatt', 'venter'] }, (t, at) => ({
       ...t,
       state: t.state === 'venter' ? 'venter' : 'tatt',
       owner: { id: p.assignee.id, name: p.assignee.name, since: at },
@@ -114,9 +111,9 @@ export class TicketService {
   }
 
   /** ticketAnswerer: the team's answer, which goes back to the veileder. */
-  async answer(p: { ticketId: string; actor: TicketActor; text: string; expectedVersion: number }): Promise<Ticket> {
+  async answer(p: { ticketId: string; actor: TeamMember; text: string; expectedVersion: number }): Promise<Ticket> {
     const text = cleanText('Svaret', p.text);
-    return this.change(p, 'besvart', { team: true, from: ['ny', 'tatt', 'venter'] }, (t, at) => ({
+    return this.change(p, 'besvart', { from: ['ny', 'tatt', 'venter'] }, (t, at) => ({
       ...t,
       state: 'besvart',
       owner: t.owner ?? { id: p.actor.id, name: p.actor.name, since: at },
@@ -126,9 +123,9 @@ export class TicketService {
   }
 
   /** A team member asks the veileder for more information ("Still spørsmål til veileder"). */
-  async askVeileder(p: { ticketId: string; actor: TicketActor; text: string; expectedVersion: number }): Promise<Ticket> {
+  async askVeileder(p: { ticketId: string; actor: TeamMember; text: string; expectedVersion: number }): Promise<Ticket> {
     const text = cleanText('Spørsmålet til veilederen', p.text);
-    return this.change(p, 'spurt', { team: true, from: ['ny', 'tatt'] }, (t, at) => ({
+    return this.change(p, 'spurt', { from: ['ny', 'tatt'] }, (t, at) => ({
       ...t,
       state: 'venter',
       owner: t.owner ?? { id: p.actor.id, name: p.actor.name, since: at },
@@ -137,7 +134,7 @@ export class TicketService {
   }
 
   /** The requesting veileder adds information (an answer to the team's question, or more context). */
-  async addInfo(p: { ticketId: string; actor: TicketActor; text: string; expectedVersion: number }): Promise<Ticket> {
+  async addInfo(p: { ticketId: string; actor: Actor; text: string; expectedVersion: number }): Promise<Ticket> {
     const text = cleanText('Tilleggsinformasjonen', p.text);
     return this.change(p, 'info-lagt-til', { requester: true, from: ['ny', 'tatt', 'venter'] }, (t) => ({
       ...t,
@@ -147,12 +144,12 @@ export class TicketService {
   }
 
   /** A team member closes the ticket ("Lukk"). */
-  async close(p: { ticketId: string; actor: TicketActor; expectedVersion: number }): Promise<Ticket> {
-    return this.change(p, 'lukket', { team: true, from: ['ny', 'tatt', 'venter', 'besvart'] }, (t, at) => ({ ...t, state: 'lukket', closedAt: at }));
+  async close(p: { ticketId: string; actor: TeamMember; expectedVersion: number }): Promise<Ticket> {
+    return this.change(p, 'lukket', { from: ['ny', 'tatt', 'venter', 'besvart'] }, (t, at) => ({ ...t, state: 'lukket', closedAt: at }));
   }
 
   /** The requesting veileder withdraws the ticket. */
-  async withdraw(p: { ticketId: string; actor: TicketActor; expectedVersion: number }): Promise<Ticket> {
+  async withdraw(p: { ticketId: string; actor: Actor; expectedVersion: number }): Promise<Ticket> {
     return this.change(p, 'trukket', { requester: true, from: ['ny', 'tatt', 'venter'] }, (t, at) => ({ ...t, state: 'trukket', closedAt: at }));
   }
 
@@ -160,8 +157,8 @@ export class TicketService {
    * "Lagre svaret som FAQ": the question and the team's answer become a curated FAQ entry,
    * searchable at once, so the team's knowledge outlives the people who wrote it.
    */
-  async saveAsFaq(p: { ticketId: string; actor: TicketActor; expectedVersion: number }): Promise<Ticket> {
-    return this.change(p, 'lagret-som-faq', { team: true, from: ['besvart', 'lukket'] }, (t, at) => {
+  async saveAsFaq(p: { ticketId: string; actor: TeamMember; expectedVersion: number }): Promise<Ticket> {
+    return this.change(p, 'lagret-som-faq', { from: ['besvart', 'lukket'] }, (t, at) => {
       if (!t.answer || t.redactedAt) throw new DomainError('transition', 'Saken har ikke noe svar som kan lagres.');
       if (t.faq) throw new DomainError('transition', 'Svaret er allerede lagret som FAQ.');
       return { ...t, faq: { question: t.question, answer: t.answer.text, section: t.section, savedAt: at, by: { id: p.actor.id, name: p.actor.name } } };
@@ -169,12 +166,12 @@ export class TicketService {
   }
 
   /** The veileder marks the answer as solving the case ("Løst, takk"). */
-  async resolve(p: { ticketId: string; actor: TicketActor; expectedVersion: number }): Promise<Ticket> {
+  async resolve(p: { ticketId: string; actor: Actor; expectedVersion: number }): Promise<Ticket> {
     return this.change(p, 'lost', { requester: true, from: ['besvart'] }, (t, at) => ({ ...t, state: 'lukket', closedAt: at }));
   }
 
   /** The veileder needs more help ("Trenger mer hjelp"): back to the team, within the reopen period. */
-  async reopen(p: { ticketId: string; actor: TicketActor; text: string; expectedVersion: number }): Promise<Ticket> {
+  async reopen(p: { ticketId: string; actor: Actor; text: string; expectedVersion: number }): Promise<Ticket> {
     const text = cleanText('Oppfølgingsspørsmålet', p.text);
     const days = this.deps.reopenDays ?? 30;
     return this.change(p, 'gjenapnet', { requester: true, from: ['besvart', 'lukket'] }, (t) => {
@@ -289,9 +286,9 @@ export class TicketService {
   }
 
   private async change(
-    p: { ticketId: string; actor: TicketActor; expectedVersion: number },
+    p: { ticketId: string; actor: Actor; expectedVersion: number },
     action: TicketAction,
-    rule: { team?: boolean; requester?: boolean; from: TicketState[] },
+    rule: { requester?: true; from: TicketState[] },
     apply: (t: Ticket, at: string) => Ticket,
     note?: string,
   ): Promise<Ticket> {
@@ -302,7 +299,6 @@ export class TicketService {
       p.ticketId,
       p.expectedVersion,
       (t) => {
-        if (rule.team && !p.actor.isTeamMember) throw new DomainError('forbidden', 'Bare medlemmer av teamet kan gjøre dette.');
         if (rule.requester && p.actor.id !== t.requester.id) throw new DomainError('forbidden', 'Bare veilederen som sendte saken kan gjøre dette.');
         if (!rule.from.includes(t.state)) throw new DomainError('transition', `Saken er ${t.state === 'venter' ? 'venter på veileder' : t.state} og kan ikke få denne handlingen nå.`);
         const next = apply(t, at);

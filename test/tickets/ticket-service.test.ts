@@ -6,14 +6,17 @@ import { join } from 'node:path';
 import { LowdbStore } from '../../src/store/lowdb-store.js';
 import type { OutboxMessage } from '../../src/outbox/types.js';
 import { DomainError } from '../../src/domain-error.js';
-import { StaleTicketError, TicketService, type CreateTicketProps, type TicketActor } from '../../src/tickets/ticket-service.js';
+import type { Actor } from '../../src/tickets/model.js';
+import type { TeamMember } from '../../src/tickets/team-roster.js';
+import { StaleTicketError, TicketService, type CreateTicketProps } from '../../src/tickets/ticket-service.js';
 import { validIdentityNumber } from '../helpers/identity.js';
 
-const veileder: TicketActor = { id: 'aad-kari', name: 'Kari Veileder', isTeamMember: false };
-const otherVeileder: TicketActor = { id: 'aad-per', name: 'Per Veileder', isTeamMember: false };
-const ola: TicketActor = { id: 'aad-ola', name: 'Ola Rådgiver', isTeamMember: true };
-const siri: TicketActor = { id: 'aad-siri', name: 'Siri Rådgiver', isTeamMember: true };
-const outsider: TicketActor = { id: 'aad-mallory', name: 'Mallory', isTeamMember: false };
+/** Team members as the commands hand them over once the roster has confirmed them (test/tickets/commands checks that part). */
+const member = (a: Actor): TeamMember => a as TeamMember;
+const veileder: Actor = { id: 'aad-kari', name: 'Kari Veileder' };
+const otherVeileder: Actor = { id: 'aad-per', name: 'Per Veileder' };
+const ola = member({ id: 'aad-ola', name: 'Ola Rådgiver' });
+const siri = member({ id: 'aad-siri', name: 'Siri Rådgiver' });
 
 const props = (over: Partial<CreateTicketProps> = {}): CreateTicketProps => ({
   question: 'Bruker (34) har jobbet 8 år i barnehage. Kan hun ta fagbrev på jobb, eller må hun via realkompetansevurdering først?',
@@ -99,7 +102,7 @@ describe('tickets: lifecycle, concurrency and audit', function () {
 
   it('lets exactly one of many concurrent "Ta saken" win; the others see who took it', async () => {
     const t = await svc.create(props());
-    const members = Array.from({ length: 50 }, (_, i): TicketActor => ({ id: `aad-m${i}`, name: `Medlem ${i}`, isTeamMember: true }));
+    const members = Array.from({ length: 50 }, (_, i) => member({ id: `aad-m${i}`, name: `Medlem ${i}` }));
     const results = await Promise.allSettled(members.map((actor) => svc.take({ ticketId: t.id, actor, expectedVersion: 1 })));
     const won = results.filter((r) => r.status === 'fulfilled');
     assert.equal(won.length, 1);
@@ -128,9 +131,8 @@ describe('tickets: lifecycle, concurrency and audit', function () {
     assert.equal((await store.getTicket(t.id))?.state, 'tatt');
   });
 
-  it('allows team actions only to team members, and veileder actions only to the requester', async () => {
+  it('allows veileder actions only to the requester (team membership: see the commands)', async () => {
     const t = await svc.create(props());
-    await assert.rejects(svc.take({ ticketId: t.id, actor: outsider, expectedVersion: 1 }), (e: DomainError) => e.code === 'forbidden');
     await assert.rejects(svc.withdraw({ ticketId: t.id, actor: otherVeileder, expectedVersion: 1 }), (e: DomainError) => e.code === 'forbidden');
     await assert.rejects(svc.withdraw({ ticketId: t.id, actor: ola, expectedVersion: 1 }), (e: DomainError) => e.code === 'forbidden');
     const w = await svc.withdraw({ ticketId: t.id, actor: veileder, expectedVersion: 1 });
@@ -146,7 +148,7 @@ describe('tickets: lifecycle, concurrency and audit', function () {
 
   it('assigns to a colleague, and reopens within the follow-up period only', async () => {
     let t = await svc.create(props());
-    t = await svc.assign({ ticketId: t.id, actor: ola, assignee: { id: siri.id, name: siri.name }, expectedVersion: t.version });
+    t = await svc.assign({ ticketId: t.id, actor: ola, assignee: siri, expectedVersion: t.version });
     assert.equal(t.owner?.name, 'Siri Rådgiver');
     t = await svc.answer({ ticketId: t.id, actor: siri, text: 'Ja, hun kan søke.', expectedVersion: t.version });
     now = new Date('2026-11-25T09:00:00Z');
