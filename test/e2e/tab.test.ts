@@ -239,6 +239,18 @@ describe('the tab in headless Chromium: inside a Teams host page and outside Tea
     assert.match(await tab.locator('#mine-saker').innerText(), /Besvart.*praksiskandidat.*— Eva Eier/s);
     await shot('mine');
     assert.deepEqual(await axe(tabFrame()), []);
+    // Her held talk, cancelled from the tab through the same command as the card: a confirm step first.
+    const held = (await h.app.store.listBookings()).find((b) => b.state === 'holdt')!;
+    await tab.getByRole('button', { name: `Avlys ${held.id}` }).click();
+    await tab.getByRole('heading', { name: `Avlyse trepartssamtalen ${held.id}?` }).waitFor();
+    await tab.getByLabel('Kommentar (valgfritt)').fill('Bruker har fått lærlingplass.');
+    await shot('mine-avlys');
+    assert.deepEqual(await axe(tabFrame()), []);
+    await tab.getByRole('button', { name: 'Avlys samtalen' }).click();
+    await tab.getByText(`Trepartssamtalen ${held.id} er avlyst. Rådgiveren får beskjed.`).waitFor();
+    assert.equal((await h.app.store.getBooking(held.id))?.state, 'avlyst');
+    assert.match(await tab.locator('#mine-samtaler').innerText(), /Avlyst/);
+    assert.equal(await tab.getByRole('button', { name: `Avlys ${held.id}` }).count(), 0, 'nothing left to cancel on it');
   });
 
   it('configures the channel tab: valid at once, and saves a content URL on the app', async () => {
