@@ -5,13 +5,12 @@
  */
 import { dateTime } from '../text/time.nb.js';
 import { reminderWillCome } from '../booking/booking-service.js';
-import * as ACData from 'adaptivecards-templating';
 import type { Booking, BookingDraft, BookingState } from '../booking/model.js';
 import { formatSlotTime, type Slot } from '../booking/slot-finder.js';
 import { TOPICS, topicLabel } from '../booking/counsellors.js';
 import { isDemoJoinUrl } from '../calendar/embedded-calendar.js';
 import { refill } from '../privacy/card-inputs.js';
-import { loadTemplate } from './cards.js';
+import { render } from './render.js';
 
 export const bookingTexts = {
   formTitle: 'Bestill en trepartssamtale',
@@ -69,8 +68,6 @@ export function cancelledByCounsellor(b: Booking): boolean {
   const e = [...b.history].reverse().find((x) => x.action === 'avlyst');
   return Boolean(e) && e!.actor.id !== b.veileder.id;
 }
-
-const render = (name: string, data: Record<string, unknown>): Record<string, unknown> => new ACData.Template(loadTemplate(name)).expand({ $root: data }) as Record<string, unknown>;
 
 export type { BookingDraft } from '../booking/model.js';
 
