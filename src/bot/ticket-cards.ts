@@ -14,7 +14,7 @@ import {
 } from '../tickets/model.js';
 import { refill } from '../privacy/card-inputs.js';
 import { render } from './render.js';
-import { nbTickets as m } from './messages-tickets.nb.js';
+import { ticketTexts as m } from '../text/tickets.nb.js';
 
 export interface Member { id: string; name: string }
 type Card = Record<string, unknown>;

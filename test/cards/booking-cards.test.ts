@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { bookingCard, bookingFormCard, bookingTexts, sentence, slotsCard, type BookingDraft } from '../../src/bot/booking-cards.js';
+import { bookingCard, bookingFormCard, slotsCard, type BookingDraft } from '../../src/bot/booking-cards.js';
+import { bookingTexts } from '../../src/text/booking.nb.js';
+import { sentence } from '../../src/text/common.nb.js';
 import { demoJoinUrl } from '../../src/calendar/embedded-calendar.js';
 import { BOOKING_STATES, type Booking } from '../../src/booking/model.js';
 import { validateCard } from '../helpers/adaptive-cards.js';
