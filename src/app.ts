@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { Logger } from 'pino';
-import { nb } from './bot/messages.nb.js';
+import { commonTexts } from './text/common.nb.js';
 import { BookingEdge } from './bot/booking-edge.js';
 import { makeBookingAnnouncer } from './bot/booking-announcer.js';
 import express from 'express';
@@ -24,7 +24,7 @@ import type { Calendar } from './calendar/calendar.js';
 import { Roster } from './bot/roster.js';
 import { makeAnnouncer, makeCardRefresher } from './bot/ticket-announcer.js';
 import { TicketEdge } from './bot/ticket-edge.js';
-import { ticketTexts } from './bot/ticket-texts.nb.js';
+import { ticketTexts } from './text/tickets.nb.js';
 import { SECTION_LABELS } from './tickets/model.js';
 import { VeiviserBot } from './bot/veiviser-bot.js';
 import { BotSender } from './outbox/bot-sender.js';
@@ -184,7 +184,7 @@ function botAdapter(config: Config, log: Logger): CloudAdapter {
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authOptions));
   adapter.onTurnError = async (ctx, err) => {
     log.error({ event: 'turn_error', err: err.message, type: ctx.activity.type });
-    if (ctx.activity.type === 'message') await ctx.sendActivity(nb.error).catch(() => undefined);
+    if (ctx.activity.type === 'message') await ctx.sendActivity(commonTexts.error).catch(() => undefined);
   };
   return adapter;
 }

@@ -12,6 +12,7 @@ import type { OutboxMessage } from '../outbox/types.js';
 import { containsIdentityNumber } from '../privacy/identity-number.js';
 import type { Store } from '../store/store.js';
 import { DomainError } from '../domain-error.js';
+import { bookingTexts } from '../text/booking.nb.js';
 import { formatBookingId, type Booking, type BookingActor, type BookingEvent, type BookingState } from './model.js';
 
 export interface BookingServiceDeps {
@@ -66,13 +67,8 @@ export function reminderWillCome(b: Booking): boolean {
 }
 
 const DEFAULT_TEXT = (b: Booking) => ({
-  subject: 'Trepartssamtale – karriereveiledning',
-  bodyHtml:
-    '<p>Trepartssamtale mellom bruker, NAV-veileder og karriereveileder i fylket.</p>' +
-    '<p><b>Agenda</b></p><ul><li>Veien til målet: opplæring og læringsløp</li><li>Realkompetanse og sluttkompetanse</li><li>Livsopphold og egenfinansiering (NAVs ansvar)</li><li>Hvem gjør hva, og når snakkes vi igjen</li></ul>' +
-    '<p><b>Tre spørsmål å tenke på før samtalen</b></p><ol><li>Hva vil du jobbe med om tre år?</li><li>Hva har du gjort før – skole, jobb, frivillig – som du er stolt av?</li><li>Hva trenger du for å klare opplæringen: tid, penger, tilrettelegging?</li></ol>' +
-    `<p>${b.format === 'teams' ? 'Samtalen er på Teams (lenke i invitasjonen).' : b.format === 'phone' ? 'Samtalen er på telefon.' : `Sted: ${escapeHtml(b.place ?? '')}`}</p>` +
-    '<p>Trenger du å avlyse eller flytte? Svar på invitasjonen eller ta kontakt med NAV-veilederen din.</p>',
+  subject: bookingTexts.invitation.subject,
+  bodyHtml: bookingTexts.invitation.bodyHtml(b.format, escapeHtml(b.place ?? '')),
 });
 
 function escapeHtml(s: string): string {

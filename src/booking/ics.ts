@@ -6,6 +6,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Booking } from './model.js';
 import { isDemoJoinUrl } from '../calendar/embedded-calendar.js';
+import { bookingTexts } from '../text/booking.nb.js';
 
 const esc = (s: string): string => s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
 const stamp = (iso: string): string => iso.replace(/[-:]/g, '').replace(/\.\d{3}/, '');
@@ -26,7 +27,7 @@ function fold(line: string): string {
 export function bookingIcs(b: Booking, now: Date): string {
   // The embedded (demo) calendar's join link opens no meeting: the file does not pretend it does.
   const joinUrl = isDemoJoinUrl(b.event?.joinUrl) ? undefined : b.event?.joinUrl;
-  const where = b.format === 'inPerson' ? b.place ?? '' : b.format === 'phone' ? 'Telefon' : joinUrl ?? 'Teams';
+  const where = b.format === 'inPerson' ? b.place ?? '' : b.format === 'phone' ? bookingTexts.invitation.icsPhone : joinUrl ?? bookingTexts.invitation.icsTeams;
   const lines = [
     'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Veiviser//Trepartssamtale//NB', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH',
     'BEGIN:VEVENT',
@@ -34,10 +35,10 @@ export function bookingIcs(b: Booking, now: Date): string {
     `DTSTAMP:${stamp(now.toISOString())}`,
     `DTSTART:${stamp(b.start)}`,
     `DTEND:${stamp(b.end)}`,
-    'SUMMARY:Trepartssamtale – karriereveiledning',
+    `SUMMARY:${bookingTexts.invitation.subject}`,
     `LOCATION:${esc(where)}`,
     ...(joinUrl ? [`URL:${joinUrl}`] : []),
-    `DESCRIPTION:${esc('Samtale med NAV-veileder og karriereveileder i fylket. Tenk gjennom: 1) Hva vil du jobbe med om tre år? 2) Hva har du gjort før som du er stolt av? 3) Hva trenger du for å klare opplæringen? Må du avlyse, ta kontakt med NAV-veilederen din.')}`,
+    `DESCRIPTION:${esc(bookingTexts.invitation.icsDescription)}`,
     b.state === 'avlyst' ? 'STATUS:CANCELLED' : 'STATUS:CONFIRMED',
     'END:VEVENT', 'END:VCALENDAR',
   ];

@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Booking, BookingEvent } from '../booking/model.js';
 import type { OutboxMessage } from '../outbox/types.js';
-import { bookingCard, bookingTexts } from './booking-cards.js';
+import { bookingTexts } from '../text/booking.nb.js';
+import { bookingCard } from './booking-cards.js';
 
 /** The stored conversation of the Teams user linked to a counsellor's mailbox. */
 export const counsellorKey = (mailbox: string): string => `counsellor:${mailbox.toLowerCase()}`;

@@ -28,8 +28,9 @@ import type { Store } from '../store/store.js';
 import { DomainError, type DomainErrorCode } from '../domain-error.js';
 import { fieldLabels, findIdentityNumbers, loggableFields, refusalValues, refill } from '../privacy/card-inputs.js';
 import { counsellorKey } from './booking-announcer.js';
-import { bookingCard, bookingFormCard, bookingTexts, sentence, slotsCard } from './booking-cards.js';
-import { nb } from './messages.nb.js';
+import { bookingTexts } from '../text/booking.nb.js';
+import { commonTexts } from '../text/common.nb.js';
+import { bookingCard, bookingFormCard, slotsCard } from './booking-cards.js';
 import { teamsDirectory } from './teams-directory.js';
 import { conversationKey } from './ticket-edge.js';
 import type { EdgeResult } from './ticket-edge.js';
@@ -127,7 +128,7 @@ export class BookingEdge {
           return { card: bookingFormCard({ regions: this.regions(), draft: await this.rememberedRegion(ctx) }) };
         case 'bookingFind': {
           const parsed = Draft.safeParse(data);
-          if (!parsed.success || !parsed.data.region) return { card: bookingFormCard({ regions: this.regions(), values: data, error: 'Sjekk feltene: region, initialer (høyst 12 tegn), form og tema må fylles inn; e-post må være gyldig.' }) };
+          if (!parsed.success || !parsed.data.region) return { card: bookingFormCard({ regions: this.regions(), values: data, error: bookingTexts.checkFields }) };
           await this.rememberRegion(ctx, parsed.data.region);
           return await this.suggest(ctx, { draft: parsed.data, veilederMailbox: await this.readableVeilederMailbox(ctx) });
         }
@@ -148,7 +149,7 @@ export class BookingEdge {
     } catch (err) {
       if (err instanceof z.ZodError || err instanceof SyntaxError) {
         this.d.log.info({ event: 'card_action_rejected', reason: 'invalid data', verb });
-        return { message: 'Handlingen kunne ikke utføres (ugyldige data).', status: 400 };
+        return { message: commonTexts.invalidAction, status: 400 };
       }
       throw err;
     }
@@ -177,7 +178,7 @@ export class BookingEdge {
     const form = (values: Record<string, unknown>, keys: string[]): EdgeResult => {
       const kept = refusalValues(values, keys);
       const labels = fieldLabels(bookingFormCard({ regions: this.regions() }), keys, 'bookingFind');
-      return { card: bookingFormCard({ regions: this.regions(), values: kept, error: nb.identityInFields(labels) }) };
+      return { card: bookingFormCard({ regions: this.regions(), values: kept, error: commonTexts.identityInFields(labels) }) };
     };
     if (verb === 'bookingFind' || verb === 'bookingForm') return form(data, found);
     if (draft && found.includes('draft')) return form(draft, inDraft);
@@ -186,9 +187,9 @@ export class BookingEdge {
     const b = id ? await this.d.store.getBooking(id) : undefined;
     const mailbox = b ? await this.counsellorMailboxOf(ctx) : undefined;
     const view = b && mailbox && mailbox.toLowerCase() === b.counsellor.mailbox.toLowerCase() ? 'counsellor' : b && b.veileder.id === actorId(ctx) ? 'veileder' : undefined;
-    if (!b || !view) return { message: nb.identityInFields([]), status: 400 };
+    if (!b || !view) return { message: commonTexts.identityInFields([]), status: 400 };
     const labels = fieldLabels(bookingCard(b, { view }), found, verb);
-    return { card: refill(bookingCard(b, { view, notice: nb.identityInFields(labels), icsUrl: this.d.icsUrl?.(b) }), refusalValues(data, found), verb) };
+    return { card: refill(bookingCard(b, { view, notice: commonTexts.identityInFields(labels), icsUrl: this.d.icsUrl?.(b) }), refusalValues(data, found), verb) };
   }
 
   /** Free slots (the suggest command) as the slots card. */
@@ -211,7 +212,7 @@ export class BookingEdge {
       const reachable = Boolean(await this.d.store.getConversation(counsellorKey(b.counsellor.mailbox)));
       this.d.log.info({ event: 'booking_requested', bookingId: b.id, counsellorReachable: reachable });
       const name = b.counsellor.name;
-      return { card: bookingCard(b, { view: 'veileder', notice: reachable ? `${sentence(`Forespørselen er sendt til ${name}`)} ${bookingTexts.heldNotice(dateTime(b.holdUntil, this.clock()))}` : `${name} har ikke tatt i bruk Veiviser i Teams ennå, så forespørselen venter til hen gjør det. Tiden holdes imens.` }) };
+      return { card: bookingCard(b, { view: 'veileder', notice: reachable ? bookingTexts.requestSent(name, dateTime(b.holdUntil, this.clock())) : bookingTexts.requestWaiting(name) }) };
     } catch (err) {
       return this.failed(ctx, err, { form: draft });
     }
@@ -247,7 +248,7 @@ export class BookingEdge {
           next = await cancelTalk(this.cmd, { ...talk, comment: typeof data.comment === 'string' ? data.comment : '' }, me);
           break;
         default:
-          return { message: 'Ukjent handling.', status: 400 };
+          return { message: commonTexts.unknownAction, status: 400 };
       }
       this.d.kick?.();
       return { card: bookingCard(next, { view, icsUrl: this.d.icsUrl?.(next) }) };
@@ -273,7 +274,7 @@ export class BookingEdge {
     }
     const b = on.talk;
     if (!b) return { message: err.message, status: STATUS[err.code] };
-    if (err instanceof SlotTakenError) return { card: bookingCard(b, { view: on.view, notice: 'Det foreslåtte tidspunktet er ikke ledig. Velg et annet.' }) };
+    if (err instanceof SlotTakenError) return { card: bookingCard(b, { view: on.view, notice: bookingTexts.proposedTimeTaken }) };
     if (err.code === 'forbidden') {
       this.d.log.warn({ event: 'card_action_rejected', reason: 'forbidden', bookingId: b.id, verb: on.verb });
       return { message: err.message, status: STATUS.forbidden };
@@ -315,7 +316,7 @@ export class BookingEdge {
     const w = fold(who.toLowerCase().trim());
     const c = this.d.counsellors.find((x) => fold(x.name.toLowerCase()) === w || x.mailbox.toLowerCase() === w || fold(x.name.toLowerCase()).startsWith(w));
     if (!c) {
-      await ctx.sendActivity(`Fant ingen rådgiver «${who.slice(0, 60)}» i rådgiverlista.`);
+      await ctx.sendActivity(bookingTexts.claim.unknown(who));
       return;
     }
     if (!this.d.trustCounsellorClaims) {
@@ -327,14 +328,14 @@ export class BookingEdge {
       }
       if (email !== c.mailbox.toLowerCase()) {
         this.d.log.warn({ event: 'counsellor_claim_rejected' });
-        await ctx.sendActivity('E-postadressen din i Teams stemmer ikke med rådgiverens adresse i lista.');
+        await ctx.sendActivity(bookingTexts.claim.emailMismatch);
         return;
       }
     }
     const ref = TurnContext.getConversationReference(ctx.activity);
     await this.d.store.saveConversation({ key: counsellorKey(c.mailbox), reference: JSON.parse(JSON.stringify({ ...ref, activityId: undefined })), updatedAt: this.clock().toISOString() });
     this.d.log.info({ event: 'counsellor_linked' });
-    await ctx.sendActivity(`${sentence(`Du er nå registrert som ${c.name}`)} Forespørsler om trepartssamtaler kommer hit.`);
+    await ctx.sendActivity(bookingTexts.claim.linked(c.name));
     // Requests that waited for this counsellor to be reachable are sent now.
     const waiting = (await this.d.store.listBookings()).filter((b) => b.counsellor.mailbox.toLowerCase() === c.mailbox.toLowerCase() && b.state === 'holdt');
     for (const b of waiting) await ctx.sendActivity({ attachments: [card(bookingCard(b, { view: 'counsellor' }))] });

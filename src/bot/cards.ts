@@ -1,30 +1,16 @@
 /**
- * Cards are data: each template in adaptive-cards/*.json is filled with adaptivecards-templating.
+ * The FAQ chat's cards (welcome, answer, clarify, escalate, nav) by name, made with the one
+ * `render` (src/bot/render.ts), and as a Teams attachment.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import * as ACData from 'adaptivecards-templating';
 import { CardFactory, type Attachment } from 'botbuilder';
+import { render } from './render.js';
 
-export const CARDS_DIR = fileURLToPath(new URL('../../adaptive-cards/', import.meta.url));
 export const CARD_NAMES = ['welcome', 'answer', 'clarify', 'escalate', 'nav'] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 
-const cache = new Map<string, unknown>();
-
-/** A card template from adaptive-cards/<name>.json, read once. */
-export function loadTemplate(name: string): unknown {
-  let t = cache.get(name);
-  if (!t) {
-    t = JSON.parse(readFileSync(`${CARDS_DIR}${name}.json`, 'utf8'));
-    cache.set(name, t);
-  }
-  return t;
-}
-
-/** The card as JSON, with the data filled in. */
+/** A FAQ card as JSON, with the data filled in (`render`, typed by the card's name). */
 export function renderCard(name: CardName, data: Record<string, unknown>): Record<string, unknown> {
-  return new ACData.Template(loadTemplate(name)).expand({ $root: data }) as Record<string, unknown>;
+  return render(name, data);
 }
 
 export function cardAttachment(name: CardName, data: Record<string, unknown>): Attachment {

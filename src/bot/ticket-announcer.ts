@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { OutboxMessage } from '../outbox/types.js';
 import type { Ticket, TicketEvent } from '../tickets/model.js';
 import { ticketCard, veilederTicketCard } from './ticket-cards.js';
-import { ticketTexts } from './ticket-texts.nb.js';
+import { ticketTexts } from '../text/tickets.nb.js';
 
 const card = (content: Record<string, unknown>) => ({ contentType: 'application/vnd.microsoft.card.adaptive', content });
 

@@ -1,21 +1,20 @@
 /**
  * The ticket (escalation) cards: pure builders that turn a ticket into card JSON. The layout lives
  * in adaptive-cards/*.json (templates); these functions only decide what to show — which facts,
- * which actions for which state and view — and fill the template with adaptivecards-templating.
+ * which actions for which state and view — and fill the template with the one `render` (render.ts).
  *
  * Text written by people (question, answer, notes, names) is always template *data* and is shown
  * in RichTextBlock/TextRun, which Teams renders as plain text (no Markdown, no HTML), so it can
  * neither change the card's structure nor its formatting.
  */
 import { calendarDate, dateTime } from '../text/time.nb.js';
-import * as ACData from 'adaptivecards-templating';
 import {
   AGE_BANDS, GRUNNSKOLE, NORWEGIAN_LEVELS, OPEN_STATES, SECTIONS, UPPER_SECONDARY,
   type Section, type Situation, type Ticket, type TicketEvent, type TicketState,
 } from '../tickets/model.js';
 import { refill } from '../privacy/card-inputs.js';
-import { loadTemplate } from './cards.js';
-import { nbTickets as m } from './messages-tickets.nb.js';
+import { render } from './render.js';
+import { ticketTexts as m } from '../text/tickets.nb.js';
 
 export interface Member { id: string; name: string }
 type Card = Record<string, unknown>;
@@ -29,35 +28,6 @@ const HISTORY_MAX = 5;
 const CONVERSATION_MAX = 4;
 const EXCERPT_MAX = 80;
 const QUESTION_MAX = 2000;
-
-
-/** The template filled with data; every Action.Execute also gets an Action.Submit fallback. */
-export function renderTicketCard(name: TicketCardName, data: Record<string, unknown>): Card {
-  const card = new ACData.Template(loadTemplate(name)).expand({ $root: data }) as Card;
-  return withSubmitFallback(card) as Card;
-}
-
-/**
- * Clients without Universal Actions get an Action.Submit with the same data plus `verb`
- * (the bot receives it as a message activity whose value carries the verb).
- */
-function withSubmitFallback(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withSubmitFallback);
-  if (!node || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) out[k] = withSubmitFallback(v);
-  if (out.type === 'Action.Execute' && typeof out.verb === 'string') {
-    const data = out.data && typeof out.data === 'object' ? (out.data as Record<string, unknown>) : {};
-    out.fallback = {
-      type: 'Action.Submit',
-      title: out.title,
-      ...(out.style ? { style: out.style } : {}),
-      ...(out.associatedInputs ? { associatedInputs: out.associatedInputs } : {}),
-      data: { ...data, verb: out.verb },
-    };
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------- time, in Europe/Oslo
 
@@ -172,7 +142,7 @@ function conversation(t: Ticket, now: Date): { label: string; text: string }[] {
  */
 export function escalationFormCard(p: { question?: string; section?: Section; office?: string; region?: string; error?: string; values?: Record<string, unknown> }): Card {
   const choices = <K extends string>(values: readonly K[], titles: Record<K, string>) => values.map((value) => ({ value, title: titles[value] }));
-  const card = renderTicketCard('escalate-form', {
+  const card = render('escalate-form', {
     t: m.form,
     question: (p.question ?? '').slice(0, QUESTION_MAX),
     section: p.section && SECTIONS.includes(p.section) ? p.section : '',
@@ -209,7 +179,7 @@ export function ticketCard(t: Ticket, p: { view: 'team' | 'base'; now: Date; mem
   const answerLabel = t.answer
     ? (t.state === 'besvart' || t.state === 'lukket' ? m.card.answer : m.card.earlierAnswer)(t.answer.by.name, shortTime(t.answer.at, now))
     : '';
-  const card = renderTicketCard('ticket', {
+  const card = render('ticket', {
     t: m.card,
     ...c,
     heading: [t.id, m.sections[t.section], m.states[t.state]].join(' · '),
@@ -261,7 +231,7 @@ export function veilederTicketCard(t: Ticket, p: { now: Date; notice?: string; c
   const answerLabel = t.answer
     ? (t.state === 'besvart' || t.state === 'lukket' ? m.veileder.answer : m.veileder.earlierAnswer)(t.answer.by.name, longTime(t.answer.at, now))
     : '';
-  return renderTicketCard('ticket-veileder', {
+  return render('ticket-veileder', {
     t: m.veileder,
     ...common(t, now, p.notice),
     heading: m.veileder.heading(t.id, m.states[t.state]),
@@ -292,7 +262,7 @@ export function sortMyTickets(tickets: Ticket[]): Ticket[] {
 /** "mine saker": the veileder's own tickets, newest first, open ones first. */
 export function myTicketsCard(tickets: Ticket[], p: { now: Date }): Card {
   const shown = sortMyTickets(tickets).slice(0, MY_TICKETS_MAX);
-  return renderTicketCard('my-tickets', {
+  return render('my-tickets', {
     t: m.myTickets,
     tickets: shown.map((t) => ({
       id: t.id,

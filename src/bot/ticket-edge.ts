@@ -17,10 +17,10 @@ import { myTickets } from '../tickets/queries.js';
 import { NotTeamMemberError, RosterUnavailableError, teamMemberOf, type CommandActor } from '../tickets/team-roster.js';
 import { StaleTicketError, type TicketService } from '../tickets/ticket-service.js';
 import { fieldLabels, findIdentityNumbers, loggableFields, refusalValues, refill } from '../privacy/card-inputs.js';
-import { nb } from './messages.nb.js';
 import type { Roster } from './roster.js';
 import { escalationFormCard, myTicketsCard, ticketCard, veilederTicketCard } from './ticket-cards.js';
-import { ticketTexts } from './ticket-texts.nb.js';
+import { commonTexts } from '../text/common.nb.js';
+import { ticketTexts } from '../text/tickets.nb.js';
 
 export type EdgeResult = { card?: Record<string, unknown>; message?: string; status?: number };
 
@@ -181,12 +181,12 @@ export class TicketEdge {
           return await this.veilederAction(ctx, verb, data);
         default:
           this.d.log.info({ event: 'card_action_rejected', reason: 'unknown ticket verb' });
-          return { message: 'Ukjent handling.', status: 400 };
+          return { message: commonTexts.unknownAction, status: 400 };
       }
     } catch (err) {
       if (err instanceof z.ZodError) {
         this.d.log.info({ event: 'card_action_rejected', reason: 'invalid data', verb });
-        return { message: 'Handlingen kunne ikke utføres (ugyldige data).', status: 400 };
+        return { message: commonTexts.invalidAction, status: 400 };
       }
       throw err;
     }
@@ -204,21 +204,21 @@ export class TicketEdge {
       const office = verb === 'ticketForm' ? (await this.d.store.getVeilederProfile(userHash(actorId(ctx))))?.office : undefined;
       const region = regionOf(values);
       const labels = fieldLabels(escalationFormCard({}), found, 'ticketCreate');
-      return { card: escalationFormCard({ office, region, values, error: nb.identityInFields(labels) }) };
+      return { card: escalationFormCard({ office, region, values, error: commonTexts.identityInFields(labels) }) };
     }
     const ref = TicketRef.shape.ticketId.safeParse(data.ticketId);
     const t = ref.success ? await this.d.store.getTicket(ref.data) : undefined;
-    const message = { message: nb.identityInFields([]), status: 400 };
+    const message = { message: commonTexts.identityInFields([]), status: 400 };
     if (!t) return message;
     if (VEILEDER_VERBS.includes(verb)) {
       if (t.requester.id !== actorId(ctx)) return message;
       const labels = fieldLabels(this.veilederCard(t), found, verb);
-      return { card: refill(this.veilederCard(t, nb.identityInFields(labels)), values, verb) };
+      return { card: refill(this.veilederCard(t, commonTexts.identityInFields(labels)), values, verb) };
     }
     const first = await this.teamView(ctx, t, undefined, true);
     if (!first.card) return message;
     const labels = fieldLabels(first.card, found, verb);
-    const r = await this.teamView(ctx, t, nb.identityInFields(labels), true);
+    const r = await this.teamView(ctx, t, commonTexts.identityInFields(labels), true);
     return r.card ? { card: refill(r.card, values, verb) } : message;
   }
 
@@ -226,7 +226,7 @@ export class TicketEdge {
     const parsed = CreateData.safeParse(data);
     if (!parsed.success) {
       const consentMissing = parsed.error.issues.some((i) => i.path[0] === 'consent');
-      const error = consentMissing ? 'Saken kan bare sendes når bruker har samtykket til at den drøftes i utdanningsteamet.' : 'Fyll inn spørsmålet (minst 5 tegn) og velg seksjon.';
+      const error = consentMissing ? ticketTexts.form.consentError : ticketTexts.formIncomplete;
       this.d.log.info({ event: 'ticket_form_rejected', consentMissing });
       // Everything filled in stays filled in (section, situation, office, …).
       return { card: escalationFormCard({ region: regionOf(data), values: data, error }) };
@@ -282,7 +282,7 @@ export class TicketEdge {
     const open = (await this.d.store.listTickets()).filter((t) => OPEN_STATES.includes(t.state)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     const groups = SECTIONS.map((section) => ({
       section: SECTION_LABELS[section],
-      lines: open.filter((t) => t.section === section).map((t) => `${t.id} · ${STATE_LABELS[t.state]} · ${ticketTexts.ageOf(t.createdAt, now)} · ${t.owner?.name ?? 'ingen ansvarlig'}`),
+      lines: open.filter((t) => t.section === section).map((t) => `${t.id} · ${STATE_LABELS[t.state]} · ${ticketTexts.ageOf(t.createdAt, now)} · ${t.owner?.name ?? ticketTexts.agendaNoOwner}`),
     })).filter((g) => g.lines.length > 0);
     return ticketTexts.agenda(groups, now);
   }
@@ -321,7 +321,7 @@ export class TicketEdge {
         case 'ticketAsk': return commands.askVeileder(c, actor, { ...input, text: AskData.parse(data).askText });
         case 'ticketAssign': return commands.assignTicket(c, actor, { ...input, assignee: AssignData.parse(data).assignee });
         case 'ticketSaveFaq': return commands.saveAsFaq(c, actor, input);
-        default: throw new DomainError('validation', 'Ukjent handling.');
+        default: throw new DomainError('validation', commonTexts.unknownAction);
       }
     });
   }

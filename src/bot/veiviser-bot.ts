@@ -17,7 +17,9 @@ import type { SectionDoc } from '../faq/search-index.js';
 import { containsIdentityNumber, redactForStorage } from '../privacy/identity-number.js';
 import type { QuestionRecord, Store } from '../store/store.js';
 import { cardAttachment, renderCard } from './cards.js';
-import { nb } from './messages.nb.js';
+import { commonTexts } from '../text/common.nb.js';
+import { faqTexts as nb } from '../text/faq.nb.js';
+import { ticketTexts } from '../text/tickets.nb.js';
 import type { BookingEdge } from './booking-edge.js';
 import { userHash as hashUser, type TicketEdge } from './ticket-edge.js';
 
@@ -102,7 +104,7 @@ export class VeiviserBot extends TeamsActivityHandler {
       const defaultChannelSet = type === 'channel' && (await this.teamInstalled(ctx, key));
       await ctx.sendActivity(nb.teamIntro);
       // The team is told that General now receives tickets — only when Veiviser just made it the default.
-      if (defaultChannelSet) await ctx.sendActivity(nb.generalChannelNotice);
+      if (defaultChannelSet) await ctx.sendActivity(ticketTexts.generalChannelNotice);
     }
   }
 
@@ -308,12 +310,12 @@ export class VeiviserBot extends TeamsActivityHandler {
         }
         default:
           this.o.log.info({ event: 'card_action_rejected', reason: 'unknown verb' });
-          return { message: nb.invalidAction, status: 400 };
+          return { message: commonTexts.invalidAction, status: 400 };
       }
     } catch (err) {
       if (err instanceof z.ZodError) {
         this.o.log.info({ event: 'card_action_rejected', reason: 'invalid data', verb: String(verb).slice(0, 40) });
-        return { message: nb.invalidAction, status: 400 };
+        return { message: commonTexts.invalidAction, status: 400 };
       }
       throw err;
     }

@@ -13,7 +13,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CARDS_DIR } from '../bot/cards.js';
+import { CARDS_DIR } from '../bot/render.js';
 import { containsIdentityNumber, IDENTITY_PLACEHOLDER, maskIdentityNumbers } from './identity-number.js';
 
 type Node = Record<string, unknown>;

@@ -7,7 +7,7 @@
  * and returns the ticket as it is now; a change is announced like one made on the card.
  */
 import { topicLabel } from '../booking/counsellors.js';
-import { bookingTexts } from '../bot/booking-cards.js';
+import { bookingTexts } from '../text/booking.nb.js';
 import type { BookingState } from '../booking/model.js';
 import { situationFacts } from '../bot/ticket-cards.js';
 import type { DecisionSummary } from '../faq/decision-model.js';

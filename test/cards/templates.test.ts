@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
 import { CARD_NAMES, renderCard } from '../../src/bot/cards.js';
-import { nb } from '../../src/bot/messages.nb.js';
+import { faqTexts } from '../../src/text/faq.nb.js';
 import { validateCard } from '../helpers/adaptive-cards.js';
 
 const sample: Record<string, Record<string, unknown>> = {
-  welcome: { ...nb.welcome, contactUrl: 'https://fylke.example.no/kontakt' },
+  welcome: { ...faqTexts.welcome, contactUrl: 'https://fylke.example.no/kontakt' },
   answer: {
-    heading: 'Hvem kan bli praksiskandidat?', source: nb.answer.source('Praksiskandidat'), excerpt: 'Du må ha allsidig praksis. Praksistiden er 25 % lengre enn læretiden.',
-    updated: nb.answer.updated('14. august 2026'), general: nb.answer.general, helpfulTitle: 'Nyttig', notHelpfulTitle: 'Ikke nyttig', readMoreTitle: 'Les mer',
-    thanks: nb.answer.thanks, nextStep: nb.answer.nextStep, contactTitle: 'Kontakt', contactUrl: 'https://fylke.example.no/kontakt',
+    heading: 'Hvem kan bli praksiskandidat?', source: faqTexts.answer.source('Praksiskandidat'), excerpt: 'Du må ha allsidig praksis. Praksistiden er 25 % lengre enn læretiden.',
+    updated: faqTexts.answer.updated('14. august 2026'), general: faqTexts.answer.general, helpfulTitle: 'Nyttig', notHelpfulTitle: 'Ikke nyttig', readMoreTitle: 'Les mer',
+    thanks: faqTexts.answer.thanks, nextStep: faqTexts.answer.nextStep, contactTitle: 'Kontakt', contactUrl: 'https://fylke.example.no/kontakt',
     url: 'https://fylke.example.no/praksiskandidat#hvem', questionId: 'q1', sectionId: 's1', feedback: 'none', canEscalate: true, escalateTitle: 'Send til utdanningsteamet', canBook: true, bookTitle: 'Bestill trepartssamtale',
-    othersTitle: nb.answer.others, others: [], navNote: '', question: 'hvem kan bli praksiskandidat',
+    othersTitle: faqTexts.answer.others, others: [], navNote: '', question: 'hvem kan bli praksiskandidat',
   },
-  clarify: { ...nb.clarify, noneTitle: 'Ingen av disse', questionId: 'q1', question: 'fagbrev uten læreplass', candidates: [{ id: 's1', rank: 0, heading: 'Praksiskandidat', title: 'Fagopplæring', line: 'Du kan ta fagbrev på grunnlag av lang praksis.' }, { id: 's2', rank: 1, heading: 'Privatist', title: 'Eksamen', line: '' }] },
-  escalate: { ...nb.escalate, contactUrl: 'https://fylke.example.no/kontakt' },
-  nav: nb.nav,
+  clarify: { ...faqTexts.clarify, noneTitle: 'Ingen av disse', questionId: 'q1', question: 'fagbrev uten læreplass', candidates: [{ id: 's1', rank: 0, heading: 'Praksiskandidat', title: 'Fagopplæring', line: 'Du kan ta fagbrev på grunnlag av lang praksis.' }, { id: 's2', rank: 1, heading: 'Privatist', title: 'Eksamen', line: '' }] },
+  escalate: { ...faqTexts.escalate, contactUrl: 'https://fylke.example.no/kontakt' },
+  nav: faqTexts.nav,
 };
 
 const validate = (card: Record<string, unknown>): string[] => validateCard(card).events;
@@ -43,7 +43,7 @@ describe('Adaptive Card templates', () => {
 
   it('the answer card says NAV\'s own rules apply only when the question named a NAV benefit', () => {
     assert.doesNotMatch(JSON.stringify(renderCard('answer', sample.answer)), /NAVs egne regler/);
-    const card = renderCard('answer', { ...sample.answer, navNote: nb.answer.navNote });
+    const card = renderCard('answer', { ...sample.answer, navNote: faqTexts.answer.navNote });
     assert.match(JSON.stringify(card), /Svaret gjelder fylkets tilbud; hva bruker har rett til fra NAV, følger NAVs egne regler/);
     assert.deepEqual(validate(card), []);
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {
   changeNotice, escalationFormCard, myTicketsCard, ticketCard, veilederTicketCard, type Member,
 } from '../../src/bot/ticket-cards.js';
-import { ticketTexts } from '../../src/bot/ticket-texts.nb.js';
+import { ticketTexts } from '../../src/text/tickets.nb.js';
 import { AC, validateCard } from '../helpers/adaptive-cards.js';
 import { STATES, type Ticket, type TicketEvent, type TicketState } from '../../src/tickets/model.js';
 

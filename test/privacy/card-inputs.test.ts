@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CARDS_DIR } from '../../src/bot/cards.js';
+import { CARDS_DIR } from '../../src/bot/render.js';
 import {
   deriveTextInputs, fieldLabels, findIdentityNumbers, refill, refusalValues, TEXT_INPUT_IDS, TEXT_INPUTS, textInputsOf,
 } from '../../src/privacy/card-inputs.js';

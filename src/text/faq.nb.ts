@@ -1,13 +1,9 @@
 /**
- * Everything Veiviser says, in Norwegian bokmål. A nynorsk or English version is a new file
- * with the same shape.
+ * What the FAQ chat says, in Norwegian bokmål: the greeting and help, the answer, clarify,
+ * escalate and NAV cards, and the chat's own refusals (too long, an identity number, not ready).
+ * Where texts live, and which stay beside their code: src/text/common.nb.ts.
  */
-/** «a», «b» og «c». */
-function listNb(items: string[]): string {
-  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} og ${items[items.length - 1]}`;
-}
-
-export const nb = {
+export const faqTexts = {
   welcome: {
     title: 'Hei! Jeg er Veiviser',
     helpTitle: 'Dette kan Veiviser hjelpe med',
@@ -60,25 +56,12 @@ export const nb = {
     text: 'Spørsmål om NAVs ytelser og regelverk – som AAP, tiltakspenger, dagpenger, sykepenger, tiltak og aktivitetsplan – følger NAVs egne rutiner og regelverk. Dem svarer ikke fylkeskommunen på, og Veiviser gjetter ikke.',
     countyPart: 'Gjelder spørsmålet også selve opplæringen (inntak, fagbrev, realkompetanse, eksamen)? Spør meg om den delen for seg.',
   },
-  /** Posted in General when Veiviser makes it the team's escalation channel at install. */
-  generalChannelNotice:
-    'Saker fra veiledere kommer nå i denne kanalen. Vil dere heller ha dem i en annen kanal, kan en eier av teamet skrive ' +
-    '«@Veiviser bruk denne kanalen» i den kanalen. Skal en kanal bare få saker om én seksjon, skriv for eksempel ' +
-    '«@Veiviser bruk denne kanalen for eksamen» der. Da kommer de andre sakene fortsatt hit.',
   privacyRefusal:
     'Meldingen ser ut til å inneholde et fødselsnummer eller D-nummer, så jeg har ikke behandlet den og ikke lagret den. Veiviser skal ikke ha personopplysninger om brukere. Still spørsmålet på nytt uten nummeret, navn eller helseopplysninger.',
-  /** A card's form was refused for an identity number in one or more fields (named by their labels). */
-  identityInFields: (labels: string[]): string =>
-    labels.length === 0
-      ? 'Det du sendte, ser ut til å inneholde et fødselsnummer eller D-nummer, så ingenting er lagret eller sendt. Prøv igjen uten fødselsnummer, navn eller helseopplysninger.'
-      : `${labels.length === 1 ? 'Feltet' : 'Feltene'} ${listNb(labels.map((l) => `«${l.replace(/[\s:]+$/, '')}»`))} ser ut til å inneholde et fødselsnummer eller D-nummer, så ingenting er lagret eller sendt. Nummeret er fjernet fra ${labels.length === 1 ? 'feltet' : 'feltene'}. Se over og send på nytt – uten fødselsnummer, navn eller helseopplysninger.`,
   tooLong: (max: number) => `Meldingen er for lang. Skriv spørsmålet kortere (høyst ${max} tegn), gjerne ett spørsmål om gangen.`,
   emptyMessage: 'Skriv et spørsmål, eller «hjelp» for å se hva jeg kan.',
   feedbackNotYours: 'Du kan bare gi tilbakemelding på dine egne spørsmål.',
   unknownQuestion: 'Jeg fant ikke dette spørsmålet lenger. Still det gjerne på nytt.',
   unknownSection: 'Denne siden finnes ikke lenger i fylkets nettsider. Still spørsmålet på nytt.',
-  invalidAction: 'Handlingen kunne ikke utføres (ugyldige data).',
-  error: 'Beklager, noe gikk galt hos meg. Prøv igjen om litt.',
   notReady: 'Jeg henter fortsatt inn fylkets nettsider. Prøv igjen om et øyeblikk.',
 };
-export type Messages = typeof nb;
