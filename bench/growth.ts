@@ -309,10 +309,17 @@ async function grow(b: Backend, serviceUrl: string, direct: boolean): Promise<{ 
       if (moreQuestions > 0) {
         const t0 = Date.now();
         if (direct) {
+          // The records to copy: a few hundred questions asked through the app first.
+          const asked = have.questions ? 0 : Math.min(500, moreQuestions);
+          if (asked) {
+            const res = await faq(app.port, serviceUrl, { amount: asked, connections: 16 });
+            if (res.non2xx || res.errors) throw new Error(`growing: ${res.non2xx} non-2xx, ${res.errors} errors`);
+            await drained(app.port);
+          }
           await stopApp(app);
           app = undefined;
           const store = await b.open(ref);
-          await seedDirect(store, moreQuestions);
+          await seedDirect(store, moreQuestions - asked);
           await store.close();
         } else {
           const res = await faq(app.port, serviceUrl, { amount: moreQuestions, connections: 16 });
