@@ -4,7 +4,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as ACData from 'adaptivecards-templating';
-import { CardFactory, type Attachment } from 'botbuilder';
 
 export const CARDS_DIR = fileURLToPath(new URL('../../adaptive-cards/', import.meta.url));
 export const CARD_NAMES = ['welcome', 'answer', 'clarify', 'escalate', 'nav'] as const;
@@ -27,6 +26,16 @@ export function renderCard(name: CardName, data: Record<string, unknown>): Recor
   return new ACData.Template(loadTemplate(name)).expand({ $root: data }) as Record<string, unknown>;
 }
 
-export function cardAttachment(name: CardName, data: Record<string, unknown>): Attachment {
-  return CardFactory.adaptiveCard(renderCard(name, data));
+/** The content type of an Adaptive Card attachment. */
+export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+
+/** A card as a message attachment (a plain object: what botbuilder's CardFactory.adaptiveCard made). */
+export interface CardAttachment { contentType: typeof ADAPTIVE_CARD; content: Record<string, unknown> }
+
+export function adaptiveCardAttachment(content: Record<string, unknown>): CardAttachment {
+  return { contentType: ADAPTIVE_CARD, content };
+}
+
+export function cardAttachment(name: CardName, data: Record<string, unknown>): CardAttachment {
+  return adaptiveCardAttachment(renderCard(name, data));
 }
