@@ -89,8 +89,6 @@ export interface Turn {
   respondToInvoke(status: number): Promise<void>;
   /** Stores this conversation's reference for proactive messages (see RememberOptions); the record stored before, when it was read. */
   rememberConversation(store: Pick<Store, 'getConversation' | 'saveConversation'>, o: RememberOptions): Promise<StoredConversation | undefined>;
-  /** The reference to this conversation as stored (plain JSON). */
-  reference(o?: Pick<RememberOptions, 'conversationId' | 'withActivityId'>): Record<string, unknown>;
   /** Everyone on a team, from the Teams roster (all pages), through this turn's connection. */
   teamMembers(teamId: string): Promise<Member[]>;
   /** One person from the roster of this conversation, by Teams id or AAD object id. */
@@ -118,6 +116,7 @@ export function fromTurnContext(ctx: TurnContext): Turn {
   const type = (a.conversation?.conversationType ?? 'personal') as ConversationType;
   const from = a.from as TeamsUser | undefined;
   const actor: TeamsUser = { id: from?.id, aadObjectId: from?.aadObjectId, name: from?.name };
+  /** The reference to this conversation as stored (plain JSON). */
   const reference = (o: Pick<RememberOptions, 'conversationId' | 'withActivityId'> = {}): Record<string, unknown> => {
     const ref = TurnContext.getConversationReference(a);
     const r = { ...ref, ...(o.withActivityId ? {} : { activityId: undefined }), ...(o.conversationId !== undefined ? { conversation: { ...ref.conversation, id: o.conversationId } } : {}) };
@@ -156,7 +155,6 @@ export function fromTurnContext(ctx: TurnContext): Turn {
       });
       return known;
     },
-    reference,
     async teamMembers(teamId) {
       const members: Member[] = [];
       let token: string | undefined;
