@@ -10,9 +10,9 @@ import type { Turn } from './turn.js';
 export function teamsDirectory(turn: Turn): Directory {
   return {
     async emailOf(actor) {
-      const isActing = actor.id === turn.actorId;
+      const isActing = actor.id === (turn.actor.aadObjectId ?? turn.actor.id);
       const id = isActing ? turn.actor.id : actor.id;
-      if (!id) throw new Error('the activity names no Teams user');
+      if (!id) throw new TypeError('the activity names no Teams user');
       const m = await turn.member(id);
       return normalEmail(m.email ?? m.userPrincipalName);
     },
