@@ -8,9 +8,8 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { Logger } from 'pino';
-import { commonTexts } from './text/common.nb.js';
+import { TeamsAdapter } from './bot/adapter.js';
 import { BookingEdge } from './bot/booking-edge.js';
 import { makeBookingAnnouncer } from './bot/booking-announcer.js';
 import express from 'express';
@@ -95,7 +94,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     recrawlMinutes: config.recrawlMinutes, contentPollSeconds: config.contentPollSeconds, debugReports: config.env !== 'test',
   });
   const ready = faq.start();
-  const adapter = botAdapter(config, log);
+  const adapter = new TeamsAdapter(config.bot, log);
   const roster = new Roster();
   // One clock for the ticket and booking rules (tests may move it).
   const clock = overrides.clock ?? (() => new Date());
@@ -107,13 +106,13 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   const housekeeping = new Housekeeping({ store, tickets, bookings: booking.bookings, notifications: booking.notifications, kick: () => worker.kick(), clock, log, rules: config });
   housekeeping.start();
   const ticketEdge = new TicketEdge({ tickets, store, roster, log, adminIds: config.adminIds, reopenDays: config.reopenDays, kick: () => worker.kick(), onFaqSaved: () => faq.rebuildSoon() });
-  const directory = new TeamDirectory({ adapter, botAppId: config.bot?.appId ?? '', store, roster });
+  const directory = new TeamDirectory({ turns: adapter, store, roster });
   extraRoutes.use(await tabRoutes(config, overrides, { store, tickets, log, clock, faq, site, directory, worker, counsellors: booking.counsellors, bookings: booking.bookings }));
   const metrics = new Metrics(store);
   const bot = new VeiviserBot({ onQuestion: (outcome) => metrics.questions.inc({ outcome }), faq: () => faq.current(), store, log, allowedTenantIds: config.allowedTenantIds, contactUrl: () => site.contactUrl, maxMessageLength: config.maxMessageLength, tickets: ticketEdge, booking: booking.bookingEdge });
   const rateLimits = store.capabilities?.rateLimits;
   const app = createServer({
-    adapter, bot, log, isReady: () => Boolean(faq.current()), routes: extraRoutes, metrics, readiness: readinessChecks(store, booking.calendar, booking.counsellors),
+    bot: adapter.endpoint(bot), log, isReady: () => Boolean(faq.current()), routes: extraRoutes, metrics, readiness: readinessChecks(store, booking.calendar, booking.counsellors),
     rateLimitPerMinute: config.rateLimitPerMinute, metricsToken: config.metricsToken, requireAuth: Boolean(config.bot), trustProxyHops: config.trustProxyHops,
     rateLimitStore: rateLimits ? new PgRateLimitStore(rateLimits, 'msg:') : undefined,
   });
@@ -176,21 +175,8 @@ async function openSite(config: Config, log: Logger): Promise<FaqSite> {
   return { url, demo, curated, contactUrl: config.contactUrl ?? new URL('/om-oss/kontakt', url).href };
 }
 
-/** Bot Framework's adapter (anonymous without credentials); a turn that fails is logged and answered with an apology. */
-function botAdapter(config: Config, log: Logger): CloudAdapter {
-  const authOptions: ConfigurationBotFrameworkAuthenticationOptions = config.bot
-    ? { MicrosoftAppId: config.bot.appId, MicrosoftAppPassword: config.bot.password ?? '', MicrosoftAppType: config.bot.appType, MicrosoftAppTenantId: config.bot.tenantId ?? '' }
-    : {};
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authOptions));
-  adapter.onTurnError = async (ctx, err) => {
-    log.error({ event: 'turn_error', err: err.message, type: ctx.activity.type });
-    if (ctx.activity.type === 'message') await ctx.sendActivity(commonTexts.error).catch(() => undefined);
-  };
-  return adapter;
-}
-
 /** Tickets: the service writes each change with its outbox messages; the worker (not yet started) delivers them. */
-function ticketRules(config: Config, p: { store: Store; adapter: CloudAdapter; roster: Roster; clock: () => Date; log: Logger }): { tickets: TicketService; worker: OutboxWorker } {
+function ticketRules(config: Config, p: { store: Store; adapter: TeamsAdapter; roster: Roster; clock: () => Date; log: Logger }): { tickets: TicketService; worker: OutboxWorker } {
   const { store, adapter, roster, clock, log } = p;
   // Outbox messages are stamped with the real time: the worker delivers by the real clock.
   const announcerDeps = { clock: () => new Date(), refreshUserIds: (teamId: string | undefined) => (teamId ? roster.cachedIds(teamId) : []), members: (teamId: string | undefined) => (teamId ? roster.cachedMembers(teamId) : []), reopenDays: config.reopenDays };
@@ -203,7 +189,7 @@ function ticketRules(config: Config, p: { store: Store; adapter: CloudAdapter; r
   });
   const worker = new OutboxWorker({
     store,
-    sender: new BotSender({ adapter, botAppId: config.bot?.appId ?? '', store, log }),
+    sender: new BotSender({ adapter: adapter.cloud, botAppId: adapter.botAppId, store, log }),
     log,
     pollMs: config.outboxPollMs,
     onPermanentFailure: async (msg, failure) => {

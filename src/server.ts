@@ -1,12 +1,11 @@
 /**
- * The HTTP edge: /api/messages through botbuilder's CloudAdapter, /healthz (alive), /readyz
+ * The HTTP edge: /api/messages through the bot's endpoint (src/bot/adapter.ts), /healthz (alive), /readyz
  * (store and calendar reachable), /metrics (Prometheus), rate limits (per address before the
  * Bot Framework token is checked, per verified user after), and clear JSON
  * errors for malformed or oversized requests.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ipKeyGenerator, MemoryStore, rateLimit, type ClientRateLimitInfo, type IncrementResponse, type Options as LimitOptions, type Store as LimitStore } from 'express-rate-limit';
-import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Metrics } from './ops/metrics.js';
 
@@ -15,9 +14,19 @@ export interface ReadinessCheck {
   check: () => Promise<void>;
 }
 
+export interface ClaimsLike { getClaimValue(type: string): string | null }
+export interface BotAuthenticator { authenticateRequest(activity: object, authHeader: string): Promise<{ claimsIdentity: ClaimsLike }> }
+
+/** What /api/messages needs of the bot framework (src/bot/adapter.ts gives it). */
+export interface BotEndpoint {
+  /** Runs the request's activity through the bot; the SDK checks the token again and answers the request. */
+  process(req: Request, res: Response): Promise<void>;
+  /** The SDK's own token check, so the edge accepts exactly the tokens the SDK accepts (throws if it has none). */
+  authenticator(): BotAuthenticator;
+}
+
 export interface ServerDeps {
-  adapter: CloudAdapter;
-  bot: ActivityHandler;
+  bot: BotEndpoint;
   log: Logger;
   isReady: () => boolean;
   /** More routes (e.g. the signed .ics links, the tab). */
@@ -49,19 +58,6 @@ function routeOf(path: string): string {
 
 /** Issuers of the tokens the Bot Connector sends a bot (public cloud, US government cloud). */
 const BOT_CONNECTOR_ISSUERS = new Set(['https://api.botframework.com', 'https://api.botframework.us']);
-
-interface ClaimsLike { getClaimValue(type: string): string | null }
-interface BotAuthenticator { authenticateRequest(activity: object, authHeader: string): Promise<{ claimsIdentity: ClaimsLike }> }
-
-/**
- * The BotFrameworkAuthentication the adapter validates with (CloudAdapterBase keeps it protected):
- * the same configuration, so the edge accepts exactly the tokens the SDK accepts.
- */
-function authenticatorOf(adapter: CloudAdapter): BotAuthenticator {
-  const auth = (adapter as unknown as { botFrameworkAuthentication?: Partial<BotAuthenticator> }).botFrameworkAuthentication;
-  if (typeof auth?.authenticateRequest !== 'function') throw new Error('CloudAdapter har ingen botFrameworkAuthentication');
-  return auth as BotAuthenticator;
-}
 
 /**
  * A second view of one limit store under a key prefix of its own, so the address limiter and the
@@ -100,7 +96,7 @@ class PrefixedLimitStore implements LimitStore {
 const timeout = <T>(ms: number, p: Promise<T>): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`svarte ikke innen ${ms} ms`)), ms).unref())]);
 
-export function createServer({ adapter, bot, log, isReady, routes, metrics, readiness = [], rateLimitPerMinute = 0, metricsToken, requireAuth = false, rateLimitStore, trustProxyHops = 0 }: ServerDeps): express.Express {
+export function createServer({ bot, log, isReady, routes, metrics, readiness = [], rateLimitPerMinute = 0, metricsToken, requireAuth = false, rateLimitStore, trustProxyHops = 0 }: ServerDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Behind Azure's front end (or another reverse proxy) the client's address is in X-Forwarded-For.
@@ -143,7 +139,7 @@ export function createServer({ adapter, bot, log, isReady, routes, metrics, read
     });
   }
   if (routes) app.use(routes);
-  const botAuth = requireAuth ? authenticatorOf(adapter) : undefined;
+  const botAuth = requireAuth ? bot.authenticator() : undefined;
   const refuse = (limiter: 'address' | 'user') => (_req: Request, res: Response) => {
     metrics?.rateLimited.inc({ route: '/api/messages' });
     log.warn({ event: 'rate_limited', route: '/api/messages', limiter });
@@ -254,7 +250,7 @@ export function createServer({ adapter, bot, log, isReady, routes, metrics, read
     next();
   }, perUser, async (req: Request, res: Response) => {
     // The SDK checks the token again (cached keys): it is what the turn's identity comes from.
-    await adapter.process(req, res, (ctx) => bot.run(ctx));
+    await bot.process(req, res);
   });
   app.use((err: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
     const status = err.status ?? 500;

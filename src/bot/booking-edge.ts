@@ -10,7 +10,6 @@
  */
 import { userHash } from './ticket-edge.js';
 import { dateTime } from '../text/time.nb.js';
-import { TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BookingService, SlotTakenError } from '../booking/booking-service.js';
@@ -32,8 +31,8 @@ import { bookingTexts } from '../text/booking.nb.js';
 import { commonTexts } from '../text/common.nb.js';
 import { bookingCard, bookingFormCard, slotsCard } from './booking-cards.js';
 import { teamsDirectory } from './teams-directory.js';
-import { conversationKey } from './ticket-edge.js';
 import type { EdgeResult } from './ticket-edge.js';
+import type { Turn } from './turn.js';
 
 export interface BookingEdgeDeps {
   service: BookingService;
@@ -51,7 +50,7 @@ export interface BookingEdgeDeps {
   /** Tenants whose veiledere's calendars the app may read (their free/busy then counts too). */
   veilederCalendarTenants?: string[];
   /** Who someone is, for the turn (default: the Teams roster). */
-  directory?: (ctx: TurnContext) => Directory;
+  directory?: (turn: Turn) => Directory;
 }
 
 const opt = <T extends z.ZodTypeAny>(s: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional());
@@ -78,7 +77,7 @@ const STATUS: Record<DomainErrorCode, number> = { validation: 400, forbidden: 40
 export class BookingEdge {
   private readonly clock: () => Date;
   private readonly cmd: BookingCommandDeps;
-  private readonly directory: (ctx: TurnContext) => Directory;
+  private readonly directory: (turn: Turn) => Directory;
   constructor(private readonly d: BookingEdgeDeps) {
     this.clock = d.clock ?? (() => new Date());
     this.cmd = { service: d.service, store: d.store, counsellors: d.counsellors, calendar: d.calendar, rules: d.notice, clock: this.clock };
@@ -86,14 +85,14 @@ export class BookingEdge {
   }
 
   /** The region this veileder booked in last time, if it is still a region: the form starts there. */
-  private async rememberedRegion(ctx: TurnContext): Promise<{ region: string } | undefined> {
-    const region = (await this.d.store.getVeilederProfile(userHash(actorId(ctx))))?.region;
+  private async rememberedRegion(turn: Turn): Promise<{ region: string } | undefined> {
+    const region = (await this.d.store.getVeilederProfile(userHash(turn.actorId)))?.region;
     return region && this.regions().includes(region) ? { region } : undefined;
   }
 
-  private async rememberRegion(ctx: TurnContext, region: string): Promise<void> {
+  private async rememberRegion(turn: Turn, region: string): Promise<void> {
     if (!this.regions().includes(region)) return;
-    const key = userHash(actorId(ctx));
+    const key = userHash(turn.actorId);
     const profile = await this.d.store.getVeilederProfile(key);
     if (profile?.region !== region) await this.d.store.saveVeilederProfile({ ...profile, userHash: key, region, updatedAt: this.clock().toISOString() });
   }
@@ -102,49 +101,49 @@ export class BookingEdge {
     return [...new Set(this.d.counsellors.flatMap((c) => c.regions))].sort((a, b) => a.localeCompare(b, 'nb'));
   }
 
-  async onText(ctx: TurnContext, text: string): Promise<boolean> {
-    if (ctx.activity.conversation?.conversationType !== 'personal') return false;
+  async onText(turn: Turn, text: string): Promise<boolean> {
+    if (turn.conversation.type !== 'personal') return false;
     const t = fold(text.toLowerCase()).replace(/[.!?]+$/, '').trim();
     if (/^(book|bestill( en)? (samtale|trepartssamtale)|trepartssamtale)$/.test(t)) {
-      await ctx.sendActivity({ attachments: [card(bookingFormCard({ regions: this.regions(), draft: await this.rememberedRegion(ctx) }))] });
+      await turn.sendCard(bookingFormCard({ regions: this.regions(), draft: await this.rememberedRegion(turn) }));
       return true;
     }
     const claim = /^jeg er (radgiver|karriereveileder)\s+(.+)$/.exec(t);
     if (claim) {
-      await this.claimCounsellor(ctx, claim[2]);
+      await this.claimCounsellor(turn, claim[2]);
       return true;
     }
     return false;
   }
 
-  async onAction(ctx: TurnContext, verb: string, data: Record<string, unknown>): Promise<EdgeResult | undefined> {
+  async onAction(turn: Turn, verb: string, data: Record<string, unknown>): Promise<EdgeResult | undefined> {
     if (!verb.startsWith('booking')) return undefined;
     // Before anything is stored, sent, or copied into a follow-up card (the slots' button data).
-    const refused = await this.refuseIdentityNumbers(ctx, verb, data);
+    const refused = await this.refuseIdentityNumbers(turn, verb, data);
     if (refused) return refused;
     try {
       switch (verb) {
         case 'bookingForm':
-          return { card: bookingFormCard({ regions: this.regions(), draft: await this.rememberedRegion(ctx) }) };
+          return { card: bookingFormCard({ regions: this.regions(), draft: await this.rememberedRegion(turn) }) };
         case 'bookingFind': {
           const parsed = Draft.safeParse(data);
           if (!parsed.success || !parsed.data.region) return { card: bookingFormCard({ regions: this.regions(), values: data, error: bookingTexts.checkFields }) };
-          await this.rememberRegion(ctx, parsed.data.region);
-          return await this.suggest(ctx, { draft: parsed.data, veilederMailbox: await this.readableVeilederMailbox(ctx) });
+          await this.rememberRegion(turn, parsed.data.region);
+          return await this.suggest(turn, { draft: parsed.data, veilederMailbox: await this.readableVeilederMailbox(turn) });
         }
         case 'bookingMore': {
           const draft = Draft.parse(JSON.parse(String(data.draft ?? '{}')));
           const shown = Shown.parse(JSON.parse(String(data.shown ?? '[]')));
-          return await this.suggest(ctx, { draft, shown, veilederMailbox: await this.readableVeilederMailbox(ctx) });
+          return await this.suggest(turn, { draft, shown, veilederMailbox: await this.readableVeilederMailbox(turn) });
         }
         case 'bookingRequest':
-          return await this.request(ctx, data);
+          return await this.request(turn, data);
         case 'bookingRetry': {
           const { bookingId } = z.object({ bookingId: Ref.shape.bookingId }).parse(data);
-          return await this.suggest(ctx, { retryOf: bookingId }).catch((err) => this.failed(ctx, err, { verb, view: 'veileder' }));
+          return await this.suggest(turn, { retryOf: bookingId }).catch((err) => this.failed(turn, err, { verb, view: 'veileder' }));
         }
         default:
-          return await this.answer(ctx, verb, data);
+          return await this.answer(turn, verb, data);
       }
     } catch (err) {
       if (err instanceof z.ZodError || err instanceof SyntaxError) {
@@ -161,7 +160,7 @@ export class BookingEdge {
    * every field as it was except the offending ones (masked or emptied), and names them; nothing
    * is stored or sent. Undefined when there is nothing to refuse.
    */
-  private async refuseIdentityNumbers(ctx: TurnContext, verb: string, data: Record<string, unknown>): Promise<EdgeResult | undefined> {
+  private async refuseIdentityNumbers(turn: Turn, verb: string, data: Record<string, unknown>): Promise<EdgeResult | undefined> {
     const found = findIdentityNumbers(data);
     if (found.length === 0) return undefined;
     let draft: Record<string, unknown> | undefined;
@@ -185,28 +184,26 @@ export class BookingEdge {
     // A talk's card (decline reason, cancel comment, …): shown again only to the talk's two sides.
     const id = typeof data.bookingId === 'string' && Ref.shape.bookingId.safeParse(data.bookingId).success ? data.bookingId : undefined;
     const b = id ? await this.d.store.getBooking(id) : undefined;
-    const mailbox = b ? await this.counsellorMailboxOf(ctx) : undefined;
-    const view = b && mailbox && mailbox.toLowerCase() === b.counsellor.mailbox.toLowerCase() ? 'counsellor' : b && b.veileder.id === actorId(ctx) ? 'veileder' : undefined;
+    const mailbox = b ? await this.counsellorMailboxOf(turn) : undefined;
+    const view = b && mailbox && mailbox.toLowerCase() === b.counsellor.mailbox.toLowerCase() ? 'counsellor' : b && b.veileder.id === turn.actorId ? 'veileder' : undefined;
     if (!b || !view) return { message: commonTexts.identityInFields([]), status: 400 };
     const labels = fieldLabels(bookingCard(b, { view }), found, verb);
     return { card: refill(bookingCard(b, { view, notice: commonTexts.identityInFields(labels), icsUrl: this.d.icsUrl?.(b) }), refusalValues(data, found), verb) };
   }
 
   /** Free slots (the suggest command) as the slots card. */
-  private async suggest(ctx: TurnContext, input: SuggestInput, notice?: string): Promise<EdgeResult> {
-    const s = await suggestTimes(this.cmd, input, actorOf(ctx, 'Veileder'));
+  private async suggest(turn: Turn, input: SuggestInput, notice?: string): Promise<EdgeResult> {
+    const s = await suggestTimes(this.cmd, input, actorOf(turn, 'Veileder'));
     return { card: slotsCard({ slots: s.slots, draft: s.draft, shown: 'shown' in input ? input.shown ?? [] : [], notice }) };
   }
 
-  private async request(ctx: TurnContext, data: Record<string, unknown>): Promise<EdgeResult> {
+  private async request(turn: Turn, data: Record<string, unknown>): Promise<EdgeResult> {
     const draft = Draft.parse(JSON.parse(String(data.draft ?? '{}')));
     const slot = z.object({ mailbox: z.string().email(), start: z.iso.datetime(), end: z.iso.datetime() }).parse({ mailbox: data.mailbox, start: data.start, end: data.end });
-    const ref = TurnContext.getConversationReference(ctx.activity);
-    const key = conversationKey(ctx);
-    const known = await this.d.store.getConversation(key);
-    await this.d.store.saveConversation({ ...known, key, reference: JSON.parse(JSON.stringify({ ...ref, activityId: undefined })), updatedAt: this.clock().toISOString() });
+    const key = turn.conversation.key;
+    await turn.rememberConversation(this.d.store, { key, keepStored: true, at: this.clock() });
     try {
-      const actor = { ...actorOf(ctx, 'Veileder'), email: await this.emailOf(ctx) };
+      const actor = { ...actorOf(turn, 'Veileder'), email: await this.emailOf(turn) };
       const b = await requestTalk(this.cmd, { draft, slot: { mailbox: slot.mailbox, start: new Date(slot.start), end: new Date(slot.end) }, conversationKey: key }, actor);
       this.d.kick?.();
       const reachable = Boolean(await this.d.store.getConversation(counsellorKey(b.counsellor.mailbox)));
@@ -214,16 +211,16 @@ export class BookingEdge {
       const name = b.counsellor.name;
       return { card: bookingCard(b, { view: 'veileder', notice: reachable ? bookingTexts.requestSent(name, dateTime(b.holdUntil, this.clock())) : bookingTexts.requestWaiting(name) }) };
     } catch (err) {
-      return this.failed(ctx, err, { form: draft });
+      return this.failed(turn, err, { form: draft });
     }
   }
 
   /** Accept, decline, propose, accept a proposal, cancel. */
-  private async answer(ctx: TurnContext, verb: string, data: Record<string, unknown>): Promise<EdgeResult> {
+  private async answer(turn: Turn, verb: string, data: Record<string, unknown>): Promise<EdgeResult> {
     const ref = Ref.parse({ bookingId: data.bookingId, version: data.version });
     const b = await this.d.store.getBooking(ref.bookingId);
-    if (!b) return this.failed(ctx, new DomainError('not-found', NOT_FOUND), { verb, view: 'veileder' });
-    const me: Actor = { ...actorOf(ctx, 'Ukjent'), mailbox: await this.counsellorMailboxOf(ctx) };
+    if (!b) return this.failed(turn, new DomainError('not-found', NOT_FOUND), { verb, view: 'veileder' });
+    const me: Actor = { ...actorOf(turn, 'Ukjent'), mailbox: await this.counsellorMailboxOf(turn) };
     const view = isCounsellorOf(b, me) ? 'counsellor' : 'veileder';
     const talk = { bookingId: b.id, expectedVersion: ref.version };
     try {
@@ -253,7 +250,7 @@ export class BookingEdge {
       this.d.kick?.();
       return { card: bookingCard(next, { view, icsUrl: this.d.icsUrl?.(next) }) };
     } catch (err) {
-      return this.failed(ctx, err, { verb, talk: b, view });
+      return this.failed(turn, err, { verb, talk: b, view });
     }
   }
 
@@ -264,10 +261,10 @@ export class BookingEdge {
    * is taken, or any other refusal, shows the talk as it is now with the reason; a talk that does
    * not exist (or is not this user's) is a 404. Anything but a DomainError is thrown on.
    */
-  private async failed(ctx: TurnContext, err: unknown, on: Showing): Promise<EdgeResult> {
+  private async failed(turn: Turn, err: unknown, on: Showing): Promise<EdgeResult> {
     if (!(err instanceof DomainError)) throw err;
     if ('form' in on) {
-      if (err instanceof SlotTakenError) return this.suggest(ctx, { draft: on.form }, bookingTexts.taken);
+      if (err instanceof SlotTakenError) return this.suggest(turn, { draft: on.form }, bookingTexts.taken);
       if (err.code === 'validation') return { card: bookingFormCard({ regions: this.regions(), draft: on.form, error: err.message }) };
       // The slot's data named no counsellor who offers this: card data that does not fit.
       return { message: err.message, status: 400 };
@@ -284,9 +281,9 @@ export class BookingEdge {
   }
 
   /** The acting user's e-mail from the directory (the veileder is invited by e-mail), if it tells it. */
-  private async emailOf(ctx: TurnContext): Promise<string | undefined> {
+  private async emailOf(turn: Turn): Promise<string | undefined> {
     try {
-      return await this.directory(ctx).emailOf({ id: actorId(ctx) });
+      return await this.directory(turn).emailOf({ id: turn.actorId });
     } catch (err) {
       this.d.log.info({ event: 'veileder_email_unavailable', err: (err as Error).message });
       return undefined;
@@ -294,15 +291,15 @@ export class BookingEdge {
   }
 
   /** The veileder's mailbox when the app may read calendars in the veileder's tenant (config). */
-  private async readableVeilederMailbox(ctx: TurnContext): Promise<string | undefined> {
-    const tenant = (ctx.activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? ctx.activity.conversation?.tenantId;
+  private async readableVeilederMailbox(turn: Turn): Promise<string | undefined> {
+    const tenant = turn.tenantId;
     if (!tenant || !(this.d.veilederCalendarTenants ?? []).includes(tenant)) return undefined;
-    return this.emailOf(ctx);
+    return this.emailOf(turn);
   }
 
   /** The directory mailbox this Teams user is linked to, if any. */
-  private async counsellorMailboxOf(ctx: TurnContext): Promise<string | undefined> {
-    const from = ctx.activity.from?.id;
+  private async counsellorMailboxOf(turn: Turn): Promise<string | undefined> {
+    const from = turn.actor.id;
     for (const c of this.d.counsellors) {
       const conv = await this.d.store.getConversation(counsellorKey(c.mailbox));
       const user = (conv?.reference as { user?: { id?: string } } | undefined)?.user?.id;
@@ -312,45 +309,36 @@ export class BookingEdge {
   }
 
   /** "jeg er rådgiver <navn eller e-post>": links this Teams user (and chat) to a directory counsellor. */
-  private async claimCounsellor(ctx: TurnContext, who: string): Promise<void> {
+  private async claimCounsellor(turn: Turn, who: string): Promise<void> {
     const w = fold(who.toLowerCase().trim());
     const c = this.d.counsellors.find((x) => fold(x.name.toLowerCase()) === w || x.mailbox.toLowerCase() === w || fold(x.name.toLowerCase()).startsWith(w));
     if (!c) {
-      await ctx.sendActivity(bookingTexts.claim.unknown(who));
+      await turn.send(bookingTexts.claim.unknown(who));
       return;
     }
     if (!this.d.trustCounsellorClaims) {
       let email: string | undefined;
       try {
-        email = await this.directory(ctx).emailOf({ id: actorId(ctx) });
+        email = await this.directory(turn).emailOf({ id: turn.actorId });
       } catch (err) {
         this.d.log.warn({ event: 'roster_unavailable', err: (err as Error).message });
       }
       if (email !== c.mailbox.toLowerCase()) {
         this.d.log.warn({ event: 'counsellor_claim_rejected' });
-        await ctx.sendActivity(bookingTexts.claim.emailMismatch);
+        await turn.send(bookingTexts.claim.emailMismatch);
         return;
       }
     }
-    const ref = TurnContext.getConversationReference(ctx.activity);
-    await this.d.store.saveConversation({ key: counsellorKey(c.mailbox), reference: JSON.parse(JSON.stringify({ ...ref, activityId: undefined })), updatedAt: this.clock().toISOString() });
+    await turn.rememberConversation(this.d.store, { key: counsellorKey(c.mailbox), at: this.clock() });
     this.d.log.info({ event: 'counsellor_linked' });
-    await ctx.sendActivity(bookingTexts.claim.linked(c.name));
+    await turn.send(bookingTexts.claim.linked(c.name));
     // Requests that waited for this counsellor to be reachable are sent now.
     const waiting = (await this.d.store.listBookings()).filter((b) => b.counsellor.mailbox.toLowerCase() === c.mailbox.toLowerCase() && b.state === 'holdt');
-    for (const b of waiting) await ctx.sendActivity({ attachments: [card(bookingCard(b, { view: 'counsellor' }))] });
+    for (const b of waiting) await turn.sendCard(bookingCard(b, { view: 'counsellor' }));
   }
 }
 
-function actorId(ctx: TurnContext): string {
-  return ctx.activity.from?.aadObjectId ?? ctx.activity.from?.id ?? 'ukjent';
-}
-
 /** The acting Teams user as a booking actor (`fallbackName` when Teams sends no name). */
-function actorOf(ctx: TurnContext, fallbackName: string): Actor {
-  return { id: actorId(ctx), name: ctx.activity.from?.name ?? fallbackName };
-}
-
-function card(content: Record<string, unknown>) {
-  return { contentType: 'application/vnd.microsoft.card.adaptive', content };
+function actorOf(turn: Turn, fallbackName: string): Actor {
+  return { id: turn.actorId, name: turn.actor.name ?? fallbackName };
 }

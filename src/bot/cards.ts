@@ -2,7 +2,6 @@
  * The FAQ chat's cards (welcome, answer, clarify, escalate, nav) by name, made with the one
  * `render` (src/bot/render.ts), and as a Teams attachment.
  */
-import { CardFactory, type Attachment } from 'botbuilder';
 import { render } from './render.js';
 
 export const CARD_NAMES = ['welcome', 'answer', 'clarify', 'escalate', 'nav'] as const;
@@ -13,6 +12,16 @@ export function renderCard(name: CardName, data: Record<string, unknown>): Recor
   return render(name, data);
 }
 
-export function cardAttachment(name: CardName, data: Record<string, unknown>): Attachment {
-  return CardFactory.adaptiveCard(renderCard(name, data));
+/** The content type of an Adaptive Card attachment. */
+export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+
+/** A card as a message attachment (a plain object: what botbuilder's CardFactory.adaptiveCard made). */
+export interface CardAttachment { contentType: typeof ADAPTIVE_CARD; content: Record<string, unknown> }
+
+export function adaptiveCardAttachment(content: Record<string, unknown>): CardAttachment {
+  return { contentType: ADAPTIVE_CARD, content };
+}
+
+export function cardAttachment(name: CardName, data: Record<string, unknown>): CardAttachment {
+  return adaptiveCardAttachment(renderCard(name, data));
 }

@@ -5,14 +5,14 @@
  * port (src/tickets/team-roster.ts), so the tab's authorisation is the card's: a member of the
  * ticket's team may act on it.
  */
-import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import type { EscalationChannel, Store } from '../store/store.js';
 import type { TeamMembership } from '../tab/auth.js';
 import { findMember, readRoster, type RosterUser, type TeamRoster } from '../tickets/team-roster.js';
 import type { Roster, RosterMember } from './roster.js';
+import type { ProactiveTurns } from './turn.js';
 
 export class TeamDirectory implements TeamRoster {
-  constructor(private readonly d: { adapter: CloudAdapter; botAppId: string; store: Store; roster: Roster }) {}
+  constructor(private readonly d: { turns: ProactiveTurns; store: Store; roster: Roster }) {}
 
   /** The roster of a team, read through one of its escalation channels' stored references (a failed read is RosterUnavailableError). */
   async members(teamId: string, channels?: EscalationChannel[]): Promise<RosterMember[]> {
@@ -24,8 +24,8 @@ export class TeamDirectory implements TeamRoster {
     const ref = channel ? await this.d.store.getConversation(channel.conversationKey) : undefined;
     if (!ref) return [];
     let members: RosterMember[] = [];
-    await this.d.adapter.continueConversationAsync(this.d.botAppId, ref.reference as Partial<ConversationReference>, async (ctx) => {
-      members = await this.d.roster.members(ctx, teamId);
+    await this.d.turns.continueConversation(ref.reference, async (turn) => {
+      members = await this.d.roster.members(turn, teamId);
     });
     return members;
   }

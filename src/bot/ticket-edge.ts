@@ -5,7 +5,6 @@
  * the actor and this turn's roster, and turns the result — or a refusal, in one mapping — into a card.
  */
 import { createHash } from 'node:crypto';
-import { TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { fold } from '../faq/text.js';
@@ -21,6 +20,7 @@ import type { Roster } from './roster.js';
 import { escalationFormCard, myTicketsCard, ticketCard, veilederTicketCard } from './ticket-cards.js';
 import { commonTexts } from '../text/common.nb.js';
 import { ticketTexts } from '../text/tickets.nb.js';
+import type { Turn } from './turn.js';
 
 export type EdgeResult = { card?: Record<string, unknown>; message?: string; status?: number };
 
@@ -63,12 +63,6 @@ const FormData = z.object({ question: opt(z.string().max(2000)), section: opt(z.
 
 export const userHash = (id: string | undefined): string => createHash('sha256').update(`veiviser:${id ?? ''}`).digest('hex').slice(0, 32);
 
-/** The key under which a conversation's reference is stored. */
-export function conversationKey(ctx: TurnContext): string {
-  const c = ctx.activity.conversation;
-  return `${c?.conversationType ?? 'personal'}:${c?.id}`;
-}
-
 export class TicketEdge {
   private readonly clock: () => Date;
   private readonly commandDeps: commands.CommandDeps;
@@ -78,94 +72,91 @@ export class TicketEdge {
   }
 
   /** The commands' dependencies, with the roster read through this turn. */
-  private commandsFor(ctx: TurnContext): commands.CommandContext {
-    return { ...this.commandDeps, roster: this.d.roster.forTurn(ctx) };
+  private commandsFor(turn: Turn): commands.CommandContext {
+    return { ...this.commandDeps, roster: this.d.roster.forTurn(turn) };
   }
 
   /** Text commands; true when the text was one of them. */
-  async onText(ctx: TurnContext, text: string): Promise<boolean> {
+  async onText(turn: Turn, text: string): Promise<boolean> {
     const t = fold(text.toLowerCase()).replace(/[.!?]+$/, '').trim();
-    const type = ctx.activity.conversation?.conversationType ?? 'personal';
+    const type = turn.conversation.type;
     if (/^bruk denne kanalen\b/.test(t)) {
-      await this.useThisChannel(ctx, text.replace(/^[^]*?kanalen\s*/i, ''));
+      await this.useThisChannel(turn, text.replace(/^[^]*?kanalen\s*/i, ''));
       return true;
     }
     if (type === 'channel' && /^svar\b/.test(t)) {
-      await this.answerFromThread(ctx, text.replace(/^\s*svar\s*:?\s*/i, ''));
+      await this.answerFromThread(turn, text.replace(/^\s*svar\s*:?\s*/i, ''));
       return true;
     }
     // The agenda lists open tickets and owners: only in the team's channel, never to a veileder in personal chat.
     if (/^agenda$/.test(t) && type === 'channel') {
-      await ctx.sendActivity({ text: await this.agenda(), textFormat: 'markdown' });
+      await turn.send({ text: await this.agenda(), textFormat: 'markdown' });
       return true;
     }
     if (type !== 'personal') return false;
     if (/^(sp(o|ø)r teamet|send til teamet)\b/.test(t)) {
       const question = text.replace(/^\s*\S+\s+teamet[:\s]*/i, '').trim();
-      await ctx.sendActivity({ attachments: [await this.formAttachment(ctx, question || undefined)] });
+      await turn.sendCard(await this.formCard(turn, question || undefined));
       return true;
     }
     if (/^mine saker$/.test(t)) {
-      await ctx.sendActivity({ attachments: [attachment(myTicketsCard(await myTickets(this.d.store, actorId(ctx)), { now: this.clock() }))] });
+      await turn.sendCard(myTicketsCard(await myTickets(this.d.store, turn.actorId), { now: this.clock() }));
       return true;
     }
     return false;
   }
 
   /** The escalation form, prefilled with the question and the veileder's remembered office. */
-  async formAttachment(ctx: TurnContext, question?: string, section?: Section) {
-    const profile = await this.d.store.getVeilederProfile(userHash(actorId(ctx)));
-    return attachment(escalationFormCard({ question, section, office: profile?.office }));
+  async formCard(turn: Turn, question?: string, section?: Section): Promise<Record<string, unknown>> {
+    const profile = await this.d.store.getVeilederProfile(userHash(turn.actorId));
+    return escalationFormCard({ question, section, office: profile?.office });
   }
 
   /**
    * The bot was added to a team: its General channel becomes the catch-all escalation channel
    * if none is set yet, so the queue works out of the box; "bruk denne kanalen" changes it.
    */
-  async onTeamInstalled(ctx: TurnContext): Promise<void> {
-    const a = ctx.activity;
-    const cd = a.channelData as { team?: { id?: string; name?: string } } | undefined;
-    const teamId = cd?.team?.id;
+  async onTeamInstalled(turn: Turn): Promise<void> {
+    const teamId = turn.team?.id;
     if (!teamId || (await this.d.store.listEscalationChannels()).length > 0) return;
-    const ref = TurnContext.getConversationReference(a);
     const key = `channel:${teamId}`;
-    await this.d.store.saveConversation({ key, reference: JSON.parse(JSON.stringify({ ...ref, activityId: undefined, conversation: { ...ref.conversation, id: teamId } })), updatedAt: this.clock().toISOString() });
+    await turn.rememberConversation(this.d.store, { key, conversationId: teamId, at: this.clock() });
     await this.d.store.saveEscalationChannel({
-      conversationKey: key, teamId, channelId: teamId, teamName: cd?.team?.name, channelName: 'General', sections: [], regions: [],
+      conversationKey: key, teamId, channelId: teamId, teamName: turn.team?.name, channelName: 'General', sections: [], regions: [],
       setBy: { id: 'veiviser', name: 'Veiviser (standard ved installasjon)' }, setAt: this.clock().toISOString(),
     });
     this.d.log.info({ event: 'escalation_channel_default', teamId });
-    await this.sendWaitingTickets(ctx);
+    await this.sendWaitingTickets(turn);
   }
 
   /** Card actions of the ticket flow; undefined when the verb is not a ticket verb. */
-  async onAction(ctx: TurnContext, verb: string, data: Record<string, unknown>): Promise<EdgeResult | undefined> {
+  async onAction(turn: Turn, verb: string, data: Record<string, unknown>): Promise<EdgeResult | undefined> {
     if (!verb.startsWith('ticket')) return undefined;
     // Before anything is stored or sent, and before the data fills a form again.
     const found = findIdentityNumbers(data);
-    if (found.length) return this.refuseIdentityNumbers(ctx, verb, data, found);
+    if (found.length) return this.refuseIdentityNumbers(turn, verb, data, found);
     try {
       switch (verb) {
         case 'ticketForm': {
           const d = FormData.parse(data);
-          return { card: (await this.formAttachment(ctx, d.question, d.section)).content };
+          return { card: await this.formCard(turn, d.question, d.section) };
         }
         case 'ticketFormCancel':
           return { message: ticketTexts.formCancelled };
         case 'ticketCreate':
-          return await this.create(ctx, data);
+          return await this.create(turn, data);
         case 'ticketShow': {
           const d = ShowData.parse(data);
           const t = await this.d.store.getTicket(d.ticketId);
           if (!t) return { message: ticketTexts.notFound, status: 404 };
-          if (t.requester.id === actorId(ctx)) return { card: this.veilederCard(t) };
-          return this.teamView(ctx, t);
+          if (t.requester.id === turn.actorId) return { card: this.veilederCard(t) };
+          return this.teamView(turn, t);
         }
         case 'ticketRefresh': {
           const d = ShowData.parse(data);
           const t = await this.d.store.getTicket(d.ticketId);
           if (!t) return { message: ticketTexts.notFound, status: 404 };
-          return this.teamView(ctx, t, undefined, true);
+          return this.teamView(turn, t, undefined, true);
         }
         case 'ticketTake':
         case 'ticketClose':
@@ -173,12 +164,12 @@ export class TicketEdge {
         case 'ticketAnswer':
         case 'ticketAsk':
         case 'ticketAssign':
-          return await this.teamAction(ctx, verb, data);
+          return await this.teamAction(turn, verb, data);
         case 'ticketWithdraw':
         case 'ticketResolve':
         case 'ticketAddInfo':
         case 'ticketReopen':
-          return await this.veilederAction(ctx, verb, data);
+          return await this.veilederAction(turn, verb, data);
         default:
           this.d.log.info({ event: 'card_action_rejected', reason: 'unknown ticket verb' });
           return { message: commonTexts.unknownAction, status: 400 };
@@ -197,11 +188,11 @@ export class TicketEdge {
    * information, follow-ups, …). A refusal shows the same form or card with every field as it
    * was, except the offending ones (masked or emptied), and names them; nothing is stored or sent.
    */
-  private async refuseIdentityNumbers(ctx: TurnContext, verb: string, data: Record<string, unknown>, found: string[]): Promise<EdgeResult> {
+  private async refuseIdentityNumbers(turn: Turn, verb: string, data: Record<string, unknown>, found: string[]): Promise<EdgeResult> {
     this.d.log.info({ event: 'identity_number_refused', verb, fields: loggableFields(found) });
     const values = refusalValues(data, found);
     if (verb === 'ticketCreate' || verb === 'ticketForm') {
-      const office = verb === 'ticketForm' ? (await this.d.store.getVeilederProfile(userHash(actorId(ctx))))?.office : undefined;
+      const office = verb === 'ticketForm' ? (await this.d.store.getVeilederProfile(userHash(turn.actorId)))?.office : undefined;
       const region = regionOf(values);
       const labels = fieldLabels(escalationFormCard({}), found, 'ticketCreate');
       return { card: escalationFormCard({ office, region, values, error: commonTexts.identityInFields(labels) }) };
@@ -211,18 +202,18 @@ export class TicketEdge {
     const message = { message: commonTexts.identityInFields([]), status: 400 };
     if (!t) return message;
     if (VEILEDER_VERBS.includes(verb)) {
-      if (t.requester.id !== actorId(ctx)) return message;
+      if (t.requester.id !== turn.actorId) return message;
       const labels = fieldLabels(this.veilederCard(t), found, verb);
       return { card: refill(this.veilederCard(t, commonTexts.identityInFields(labels)), values, verb) };
     }
-    const first = await this.teamView(ctx, t, undefined, true);
+    const first = await this.teamView(turn, t, undefined, true);
     if (!first.card) return message;
     const labels = fieldLabels(first.card, found, verb);
-    const r = await this.teamView(ctx, t, commonTexts.identityInFields(labels), true);
+    const r = await this.teamView(turn, t, commonTexts.identityInFields(labels), true);
     return r.card ? { card: refill(r.card, values, verb) } : message;
   }
 
-  private async create(ctx: TurnContext, data: Record<string, unknown>): Promise<EdgeResult> {
+  private async create(turn: Turn, data: Record<string, unknown>): Promise<EdgeResult> {
     const parsed = CreateData.safeParse(data);
     if (!parsed.success) {
       const consentMissing = parsed.error.issues.some((i) => i.path[0] === 'consent');
@@ -232,16 +223,13 @@ export class TicketEdge {
       return { card: escalationFormCard({ region: regionOf(data), values: data, error }) };
     }
     const p = parsed.data;
-    const from = ctx.activity.from;
     // A Universal Action's answer replaces the form in place: that message (replyToId) is the card to update later.
-    const cardActivityId = ctx.activity.type === 'invoke' && ctx.activity.replyToId ? String(ctx.activity.replyToId).slice(0, 200) : undefined;
-    const requester = { id: actorId(ctx), name: from?.name ?? 'Veileder', conversationKey: conversationKey(ctx), ...(cardActivityId ? { cardActivityId } : {}) };
+    const cardActivityId = turn.type === 'invoke' && turn.replyToId ? String(turn.replyToId).slice(0, 200) : undefined;
+    const requester = { id: turn.actorId, name: turn.actor.name ?? 'Veileder', conversationKey: turn.conversation.key, ...(cardActivityId ? { cardActivityId } : {}) };
     // The answer comes back by proactive message: keep this conversation's reference.
-    const ref = TurnContext.getConversationReference(ctx.activity);
-    const known = await this.d.store.getConversation(requester.conversationKey);
-    await this.d.store.saveConversation({ ...known, key: requester.conversationKey, reference: JSON.parse(JSON.stringify({ ...ref, activityId: undefined })), updatedAt: this.clock().toISOString() });
+    await turn.rememberConversation(this.d.store, { key: requester.conversationKey, keepStored: true, at: this.clock() });
     try {
-      const { ticket: t, routed } = await commands.createTicket(this.commandsFor(ctx), {
+      const { ticket: t, routed } = await commands.createTicket(this.commandsFor(turn), {
         question: p.question,
         section: p.section,
         region: p.region,
@@ -262,18 +250,18 @@ export class TicketEdge {
    * "@Veiviser svar: …" in a ticket card's thread: the team member's reply becomes the ticket's
    * answer (marked as an answer by the command), and goes to the veileder like one from the card.
    */
-  private async answerFromThread(ctx: TurnContext, text: string): Promise<void> {
-    const root = /;messageid=(.+)$/.exec(ctx.activity.conversation?.id ?? '')?.[1];
+  private async answerFromThread(turn: Turn, text: string): Promise<void> {
+    const root = /;messageid=(.+)$/.exec(turn.conversation.id ?? '')?.[1];
     const card = root ? (await this.d.store.listOutbox()).find((m) => m.deliveredActivityId === root && m.ticketId && m.kind === 'post' && !m.threadOf) : undefined;
     const t = card?.ticketId ? await this.d.store.getTicket(card.ticketId) : undefined;
     if (!t || t.channel?.cardMessageId !== card?.id) {
-      await ctx.sendActivity(ticketTexts.threadNoTicket);
+      await turn.send(ticketTexts.threadNoTicket);
       return;
     }
-    const r = await this.teamAction(ctx, 'ticketAnswer', { ticketId: t.id, version: t.version, text });
+    const r = await this.teamAction(turn, 'ticketAnswer', { ticketId: t.id, version: t.version, text });
     const after = await this.d.store.getTicket(t.id);
     const answered = after?.state === 'besvart' && after.version === t.version + 1;
-    await ctx.sendActivity(answered ? ticketTexts.threadAnswered(t.id) : r.message ?? ticketTexts.threadNotAnswered(t));
+    await turn.send(answered ? ticketTexts.threadAnswered(t.id) : r.message ?? ticketTexts.threadNotAnswered(t));
   }
 
   /** Open tickets for the team's meeting: oldest first, grouped by section. */
@@ -288,8 +276,8 @@ export class TicketEdge {
   }
 
   /** Tickets made while no channel fitted them go to the channel that fits now. */
-  private async sendWaitingTickets(ctx: TurnContext): Promise<void> {
-    const sent = await commands.sendWaitingTickets(this.commandsFor(ctx));
+  private async sendWaitingTickets(turn: Turn): Promise<void> {
+    const sent = await commands.sendWaitingTickets(this.commandsFor(turn));
     if (sent) this.d.log.info({ event: 'waiting_tickets_sent', count: sent });
   }
 
@@ -300,19 +288,19 @@ export class TicketEdge {
   }
 
   /** The card a team member sees (the base view for anyone the roster does not list on the ticket's team). */
-  private async teamView(ctx: TurnContext, t: Ticket, notice?: string, quietIfOutsider = false): Promise<EdgeResult> {
-    const member = Boolean(await teamMemberOf(this.d.roster.forTurn(ctx), t, teamActor(ctx)).catch((err: Error) => this.rosterUnavailable(err)));
-    const members = member && t.channel?.teamId ? (await this.d.roster.members(ctx, t.channel.teamId)).map((m) => ({ id: m.aadObjectId ?? m.id, name: m.name })) : undefined;
+  private async teamView(turn: Turn, t: Ticket, notice?: string, quietIfOutsider = false): Promise<EdgeResult> {
+    const member = Boolean(await teamMemberOf(this.d.roster.forTurn(turn), t, teamActor(turn)).catch((err: Error) => this.rosterUnavailable(err)));
+    const members = member && t.channel?.teamId ? (await this.d.roster.members(turn, t.channel.teamId)).map((m) => ({ id: m.aadObjectId ?? m.id, name: m.name })) : undefined;
     if (!member && !quietIfOutsider) this.d.log.info({ event: 'ticket_view_base', ticketId: t.id });
     return { card: ticketCard(t, { view: member ? 'team' : 'base', now: this.clock(), members, notice, refreshUserIds: t.channel?.teamId ? this.d.roster.cachedIds(t.channel.teamId) : undefined }) };
   }
 
-  private async teamAction(ctx: TurnContext, verb: string, data: Record<string, unknown>): Promise<EdgeResult> {
+  private async teamAction(turn: Turn, verb: string, data: Record<string, unknown>): Promise<EdgeResult> {
     const ref = TicketRef.parse({ ticketId: data.ticketId, version: data.version });
-    const c = this.commandsFor(ctx);
-    const actor = teamActor(ctx);
+    const c = this.commandsFor(turn);
+    const actor = teamActor(turn);
     const input = { ticketId: ref.ticketId, version: ref.version };
-    const render = (t: Ticket, notice?: string) => this.teamView(ctx, t, notice);
+    const render = (t: Ticket, notice?: string) => this.teamView(turn, t, notice);
     return this.run(verb, ref.ticketId, render, () => {
       switch (verb) {
         case 'ticketTake': return commands.takeTicket(c, actor, input);
@@ -326,10 +314,10 @@ export class TicketEdge {
     });
   }
 
-  private async veilederAction(ctx: TurnContext, verb: string, data: Record<string, unknown>): Promise<EdgeResult> {
+  private async veilederAction(turn: Turn, verb: string, data: Record<string, unknown>): Promise<EdgeResult> {
     const ref = TicketRef.parse({ ticketId: data.ticketId, version: data.version });
-    const c = this.commandsFor(ctx);
-    const actor = { id: actorId(ctx), name: ctx.activity.from?.name ?? 'Veileder' };
+    const c = this.commandsFor(turn);
+    const actor = { id: turn.actorId, name: turn.actor.name ?? 'Veileder' };
     const input = { ticketId: ref.ticketId, version: ref.version };
     const render = (t: Ticket, notice?: string): EdgeResult => ({ card: this.veilederCard(t, notice) });
     return this.run(verb, ref.ticketId, render, () => {
@@ -392,20 +380,18 @@ export class TicketEdge {
   }
 
   /** "@Veiviser bruk denne kanalen [for <seksjon|region>, …]" in a team channel. */
-  private async useThisChannel(ctx: TurnContext, rest: string): Promise<void> {
-    const a = ctx.activity;
-    const cd = a.channelData as { team?: { id?: string; name?: string }; channel?: { id?: string; name?: string } } | undefined;
-    const teamId = cd?.team?.id;
-    const channelId = cd?.channel?.id ?? teamId;
-    if (a.conversation?.conversationType !== 'channel' || !teamId || !channelId) {
-      await ctx.sendActivity(ticketTexts.channelOnlyInTeams);
+  private async useThisChannel(turn: Turn, rest: string): Promise<void> {
+    const teamId = turn.team?.id;
+    const channelId = turn.channel?.id ?? teamId;
+    if (turn.conversation.type !== 'channel' || !teamId || !channelId) {
+      await turn.send(ticketTexts.channelOnlyInTeams);
       return;
     }
-    const from = a.from;
-    let allowed = this.d.adminIds.includes(from?.aadObjectId ?? '') || this.d.adminIds.includes(from?.id ?? '');
+    const from = turn.actor;
+    let allowed = this.d.adminIds.includes(from.aadObjectId ?? '') || this.d.adminIds.includes(from.id ?? '');
     if (!allowed) {
       try {
-        const m = await this.d.roster.member(ctx, teamId, { id: from?.id, aadObjectId: from?.aadObjectId });
+        const m = await this.d.roster.member(turn, teamId, { id: from.id, aadObjectId: from.aadObjectId });
         allowed = m?.userRole?.toLowerCase() === 'owner';
       } catch (err) {
         this.d.log.warn({ event: 'roster_unavailable', err: (err as Error).message });
@@ -413,7 +399,7 @@ export class TicketEdge {
     }
     if (!allowed) {
       this.d.log.warn({ event: 'channel_set_rejected', teamId });
-      await ctx.sendActivity(ticketTexts.channelNotAllowed);
+      await turn.send(ticketTexts.channelNotAllowed);
       return;
     }
     const words = rest.replace(/^for\s+/i, '').split(/[,]|\s+og\s+/).map((w) => w.trim()).filter(Boolean);
@@ -425,18 +411,17 @@ export class TicketEdge {
       if (s) sections.push(s);
       else regions.push(w);
     }
-    const ref = TurnContext.getConversationReference(a);
     const key = `channel:${channelId}`;
-    await this.d.store.saveConversation({ key, reference: JSON.parse(JSON.stringify({ ...ref, activityId: undefined, conversation: { ...ref.conversation, id: channelId } })), updatedAt: this.clock().toISOString() });
+    await turn.rememberConversation(this.d.store, { key, conversationId: channelId, at: this.clock() });
     const channel: EscalationChannel = {
-      conversationKey: key, teamId, channelId, teamName: cd?.team?.name, channelName: cd?.channel?.name, sections, regions,
-      setBy: { id: actorId(ctx), name: from?.name ?? 'Ukjent' }, setAt: this.clock().toISOString(),
+      conversationKey: key, teamId, channelId, teamName: turn.team?.name, channelName: turn.channel?.name, sections, regions,
+      setBy: { id: turn.actorId, name: from.name ?? 'Ukjent' }, setAt: this.clock().toISOString(),
     };
     await this.d.store.saveEscalationChannel(channel);
     this.d.log.info({ event: 'escalation_channel_set', teamId, sections, regions: regions.length });
-    await this.sendWaitingTickets(ctx);
+    await this.sendWaitingTickets(turn);
     const filter = [...sections.map((s) => SECTION_LABELS[s].toLowerCase()), ...regions].join(', ');
-    await ctx.sendActivity(ticketTexts.channelSet(filter));
+    await turn.send(ticketTexts.channelSet(filter));
   }
 }
 
@@ -447,18 +432,8 @@ function regionOf(data: Record<string, unknown>): string | undefined {
   return typeof data.region === 'string' && data.region.length <= 60 ? data.region : undefined;
 }
 
-function actorId(ctx: TurnContext): string {
-  const f = ctx.activity.from;
-  return f?.aadObjectId ?? f?.id ?? 'ukjent';
-}
-
 /** The acting user as the commands check them against the roster: their ids, name and the team the activity comes from. */
-function teamActor(ctx: TurnContext): CommandActor {
-  const from = ctx.activity.from;
-  const teamId = (ctx.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
-  return { id: actorId(ctx), name: from?.name ?? 'Ukjent', roster: { id: from?.id, aadObjectId: from?.aadObjectId }, teamId };
-}
-
-function attachment(content: Record<string, unknown>) {
-  return { contentType: 'application/vnd.microsoft.card.adaptive', content };
+function teamActor(turn: Turn): CommandActor {
+  const from = turn.actor;
+  return { id: turn.actorId, name: from.name ?? 'Ukjent', roster: { id: from.id, aadObjectId: from.aadObjectId }, teamId: turn.team?.id };
 }

@@ -1,14 +1,15 @@
 /**
  * The Teams edge: translates activities into calls to the FAQ and the store, and results into
- * cards. One handler per kind of activity; no domain logic lives here.
+ * cards. One handler per kind of activity; no domain logic lives here. It is botbuilder's activity
+ * handler: it builds one Turn per activity (src/bot/turn.ts) and the handlers see only that.
  */
 import { randomUUID } from 'node:crypto';
 import {
   TeamsActivityHandler,
-  TurnContext,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type InvokeResponse,
+  type TurnContext,
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -22,6 +23,7 @@ import { faqTexts as nb } from '../text/faq.nb.js';
 import { ticketTexts } from '../text/tickets.nb.js';
 import type { BookingEdge } from './booking-edge.js';
 import { userHash as hashUser, type TicketEdge } from './ticket-edge.js';
+import { fromTurnContext, universalActionResponse, type ActionResult, type Turn } from './turn.js';
 
 export interface BotOptions {
   faq: () => FaqService | undefined;
@@ -44,7 +46,8 @@ const ChooseData = z.object({ questionId: Id, sectionId: z.string().min(1).max(2
 const NoneData = z.object({ questionId: Id, question: z.string().max(2000).optional() }).strict();
 const AskData = z.object({ question: z.string().min(1).max(500) }).strict();
 
-type ActionResult = { card?: Record<string, unknown>; message?: string; status?: number };
+/** Where the activity's Turn is kept in the TurnContext's state for the handlers. */
+const TURN = Symbol('veiviser.turn');
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 /** Text safe inside a Markdown link's label. */
@@ -57,54 +60,48 @@ export class VeiviserBot extends TeamsActivityHandler {
   constructor(private readonly o: BotOptions) {
     super();
     this.onMessage(async (ctx, next) => {
-      await this.handleMessage(ctx);
+      await this.handleMessage(turnOf(ctx));
       await next();
     });
     this.onMembersAdded(async (ctx, next) => {
-      const botAdded = (ctx.activity.membersAdded ?? []).some((m) => m.id === ctx.activity.recipient.id);
-      if (botAdded) await this.welcome(ctx);
+      const turn = turnOf(ctx);
+      const botAdded = turn.membersAdded.some((id) => id === turn.botId);
+      if (botAdded) await this.welcome(turn);
       await next();
     });
     this.onInstallationUpdateAdd(async (ctx, next) => {
-      await this.rememberConversation(ctx);
+      // The conversation's reference, for proactive messages (the greeting's mark is kept).
+      await turnOf(ctx).rememberConversation(this.o.store, { keepStored: true, withActivityId: true, at: new Date() });
       await next();
     });
   }
 
-  /** Tenant allow-list, checked before any handler: other tenants get no answer at all. */
+  /** Builds the activity's Turn; then the tenant allow-list, checked before any handler: other tenants get no answer at all. */
   override async run(ctx: TurnContext): Promise<void> {
-    const tenant = tenantOf(ctx);
+    const turn = fromTurnContext(ctx);
+    ctx.turnState.set(TURN, turn);
+    const tenant = turn.tenantId;
     if (this.o.allowedTenantIds.length && (!tenant || !this.o.allowedTenantIds.includes(tenant))) {
-      this.o.log.warn({ event: 'tenant_rejected', tenant: tenant ?? null, type: ctx.activity.type }, 'activity from a tenant not allowed');
-      if (ctx.activity.type === 'invoke') await ctx.sendActivity({ type: 'invokeResponse', value: { status: 403 } });
+      this.o.log.warn({ event: 'tenant_rejected', tenant: tenant ?? null, type: turn.type }, 'activity from a tenant not allowed');
+      if (turn.type === 'invoke') await turn.respondToInvoke(403);
       return;
     }
     await super.run(ctx);
   }
 
-  /** Stores the conversation reference (for proactive messages); true if it was new. */
-  private async rememberConversation(ctx: TurnContext): Promise<boolean> {
-    const ref = TurnContext.getConversationReference(ctx.activity);
-    const key = `${ref.conversation?.conversationType ?? 'personal'}:${ref.conversation?.id}`;
-    const known = await this.o.store.getConversation(key);
-    await this.o.store.saveConversation({ ...known, key, reference: JSON.parse(JSON.stringify(ref)), updatedAt: new Date().toISOString() });
-    return !known;
-  }
-
   /** Greets once per conversation: clients that re-send "bot added" do not get the card again ("hjelp" shows it). */
-  private async welcome(ctx: TurnContext): Promise<void> {
-    const ref = TurnContext.getConversationReference(ctx.activity);
-    const key = `${ref.conversation?.conversationType ?? 'personal'}:${ref.conversation?.id}`;
+  private async welcome(turn: Turn): Promise<void> {
+    const key = turn.conversation.key;
     const known = await this.o.store.getConversation(key);
     if (known?.welcomedAt) return;
-    await this.o.store.saveConversation({ key, reference: JSON.parse(JSON.stringify(ref)), updatedAt: new Date().toISOString(), welcomedAt: new Date().toISOString() });
-    const type = ctx.activity.conversation?.conversationType ?? 'personal';
-    if (type === 'personal') await ctx.sendActivity({ attachments: [this.welcomeCard(nb.welcome.title)] });
+    await turn.rememberConversation(this.o.store, { withActivityId: true, at: new Date(), welcomedAt: new Date().toISOString() });
+    const type = turn.conversation.type;
+    if (type === 'personal') await turn.send({ attachments: [this.welcomeCard(nb.welcome.title)] });
     else {
-      const defaultChannelSet = type === 'channel' && (await this.teamInstalled(ctx, key));
-      await ctx.sendActivity(nb.teamIntro);
+      const defaultChannelSet = type === 'channel' && (await this.teamInstalled(turn, key));
+      await turn.send(nb.teamIntro);
       // The team is told that General now receives tickets — only when Veiviser just made it the default.
-      if (defaultChannelSet) await ctx.sendActivity(ticketTexts.generalChannelNotice);
+      if (defaultChannelSet) await turn.send(ticketTexts.generalChannelNotice);
     }
   }
 
@@ -114,11 +111,11 @@ export class VeiviserBot extends TeamsActivityHandler {
    * channel was already chosen. Keeps the greeting's mark, which storing General's reference (the
    * same conversation in Teams) would otherwise drop, so a re-sent "bot added" greets no one twice.
    */
-  private async teamInstalled(ctx: TurnContext, welcomeKey: string): Promise<boolean> {
+  private async teamInstalled(turn: Turn, welcomeKey: string): Promise<boolean> {
     if (!this.o.tickets) return false;
-    const teamId = (ctx.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
+    const teamId = turn.team?.id;
     const before = await this.o.store.listEscalationChannels();
-    await this.o.tickets.onTeamInstalled(ctx);
+    await this.o.tickets.onTeamInstalled(turn);
     const stored = await this.o.store.getConversation(welcomeKey);
     if (stored && !stored.welcomedAt) await this.o.store.saveConversation({ ...stored, welcomedAt: new Date().toISOString() });
     if (!teamId) return false;
@@ -130,63 +127,58 @@ export class VeiviserBot extends TeamsActivityHandler {
     return cardAttachment('welcome', { ...nb.welcome, title, contactUrl: this.o.contactUrl() });
   }
 
-  private async handleMessage(ctx: TurnContext): Promise<void> {
-    const a = ctx.activity;
-    const type = a.conversation?.conversationType ?? 'personal';
+  private async handleMessage(turn: Turn): Promise<void> {
+    const type = turn.conversation.type;
     // Action.Submit (welcome examples, and clients without Universal Actions) arrives as a message with value.
-    if (a.value && typeof a.value === 'object') {
-      const result = await this.handleAction(ctx, a.value as Record<string, unknown>);
-      if (result.card) await ctx.sendActivity({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: result.card }] });
-      else if (result.message) await ctx.sendActivity(result.message);
+    if (turn.value && typeof turn.value === 'object') {
+      const result = await this.handleAction(turn, turn.value as Record<string, unknown>);
+      if (result.card) await turn.sendCard(result.card);
+      else if (result.message) await turn.send(result.message);
       return;
     }
-    if (type !== 'personal') {
-      const mentioned = TurnContext.getMentions(a).some((m) => m.mentioned?.id === a.recipient?.id);
-      if (!mentioned) return;
-    }
-    const raw = typeof a.text === 'string' ? a.text : '';
-    const text = (type === 'personal' ? raw : TurnContext.removeRecipientMention(a) ?? raw).replace(/<[^>]+>/g, ' ').trim();
-    await this.answer(ctx, text);
+    if (type !== 'personal' && !turn.mentionsBot()) return;
+    const raw = typeof turn.text === 'string' ? turn.text : '';
+    const text = (type === 'personal' ? raw : turn.textWithoutBotMention() ?? raw).replace(/<[^>]+>/g, ' ').trim();
+    await this.answer(turn, text);
   }
 
-  private async answer(ctx: TurnContext, text: string): Promise<void> {
+  private async answer(turn: Turn, text: string): Promise<void> {
     if (text.length > this.o.maxMessageLength) {
       this.o.log.info({ event: 'message_too_long', length: text.length });
-      await ctx.sendActivity(nb.tooLong(this.o.maxMessageLength));
+      await turn.send(nb.tooLong(this.o.maxMessageLength));
       return;
     }
     if (containsIdentityNumber(text)) {
       this.o.log.info({ event: 'identity_number_refused' });
-      await ctx.sendActivity(nb.privacyRefusal);
+      await turn.send(nb.privacyRefusal);
       return;
     }
     if (!text) {
-      await ctx.sendActivity(nb.emptyMessage);
+      await turn.send(nb.emptyMessage);
       return;
     }
-    if (this.o.tickets && (await this.o.tickets.onText(ctx, text))) return;
-    if (this.o.booking && (await this.o.booking.onText(ctx, text))) return;
+    if (this.o.tickets && (await this.o.tickets.onText(turn, text))) return;
+    if (this.o.booking && (await this.o.booking.onText(turn, text))) return;
     if (/^(hjelp|help|\?|hei|hallo|start)[.!]?$/i.test(text)) {
-      await ctx.sendActivity({ attachments: [this.welcomeCard(nb.welcome.helpTitle)] });
+      await turn.send({ attachments: [this.welcomeCard(nb.welcome.helpTitle)] });
       return;
     }
     const faq = this.o.faq();
     if (!faq || faq.size === 0) {
-      await ctx.sendActivity(nb.notReady);
+      await turn.send(nb.notReady);
       return;
     }
     const started = process.hrtime.bigint();
     const result = faq.ask(text);
     const top = result.hits[0];
-    const a = ctx.activity;
-    const asker = hashUser(a.from?.aadObjectId ?? a.from?.id);
+    const asker = hashUser(turn.actor.aadObjectId ?? turn.actor.id);
     const record: QuestionRecord = {
       id: randomUUID(),
       at: new Date().toISOString(),
       userHash: asker,
       office: (await this.o.store.getVeilederProfile(asker))?.office,
-      conversationType: a.conversation?.conversationType ?? 'personal',
-      tenantId: tenantOf(ctx),
+      conversationType: turn.conversation.type,
+      tenantId: turn.tenantId,
       outcome: result.decision,
       topUrl: top?.doc.url,
       topSectionId: top?.doc.id,
@@ -210,7 +202,7 @@ export class VeiviserBot extends TeamsActivityHandler {
       });
     } else if (result.decision === 'nav') card = renderCard('nav', nb.nav);
     else card = this.escalateCard(text);
-    await ctx.sendActivity({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });
+    await turn.sendCard(card);
   }
 
   private escalateCard(question: string): Record<string, unknown> {
@@ -250,35 +242,34 @@ export class VeiviserBot extends TeamsActivityHandler {
   protected override async onAdaptiveCardInvoke(ctx: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const verb = value?.action?.verb;
     const data = { ...((value?.action?.data as Record<string, unknown>) ?? {}), verb };
-    const result = await this.handleAction(ctx, data);
-    if (result.card) return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card as never };
-    return { statusCode: result.status ?? 200, type: 'application/vnd.microsoft.activity.message', value: (result.message ?? '') as never };
+    return universalActionResponse(await this.handleAction(turnOf(ctx), data)) as AdaptiveCardInvokeResponse;
   }
 
   /** Other invokes (unknown names) get a clear 501 instead of a hang. */
   protected override async onInvokeActivity(ctx: TurnContext): Promise<InvokeResponse> {
-    if (ctx.activity.name === 'adaptiveCard/action') return super.onInvokeActivity(ctx);
-    this.o.log.info({ event: 'invoke_not_supported', name: String(ctx.activity.name ?? '').slice(0, 80) });
+    const name = turnOf(ctx).name;
+    if (name === 'adaptiveCard/action') return super.onInvokeActivity(ctx);
+    this.o.log.info({ event: 'invoke_not_supported', name: String(name ?? '').slice(0, 80) });
     return { status: 501 };
   }
 
-  private async handleAction(ctx: TurnContext, raw: Record<string, unknown>): Promise<ActionResult> {
+  private async handleAction(turn: Turn, raw: Record<string, unknown>): Promise<ActionResult> {
     const { verb, msteams: _msteams, ...data } = raw;
     const faq = this.o.faq();
     if (typeof verb === 'string') {
-      const r = (await this.o.tickets?.onAction(ctx, verb, data)) ?? (await this.o.booking?.onAction(ctx, verb, data));
+      const r = (await this.o.tickets?.onAction(turn, verb, data)) ?? (await this.o.booking?.onAction(turn, verb, data));
       if (r) return r;
     }
     try {
       switch (verb) {
         case 'ask': {
           const d = AskData.parse(data);
-          await this.answer(ctx, d.question);
+          await this.answer(turn, d.question);
           return {};
         }
         case 'feedback': {
           const d = FeedbackData.parse(data);
-          const owned = await this.ownQuestion(ctx, d.questionId);
+          const owned = await this.ownQuestion(turn, d.questionId);
           if ('message' in owned) return owned;
           const updated = await this.o.store.setFeedback(d.questionId, d.helpful, new Date().toISOString());
           if (!updated) return { message: nb.unknownQuestion, status: 404 };
@@ -292,7 +283,7 @@ export class VeiviserBot extends TeamsActivityHandler {
         }
         case 'choose': {
           const d = ChooseData.parse(data);
-          const owned = await this.ownQuestion(ctx, d.questionId);
+          const owned = await this.ownQuestion(turn, d.questionId);
           if ('message' in owned) return owned;
           const doc = faq?.section(d.sectionId);
           if (!faq || !doc) return { message: nb.unknownSection, status: 404 };
@@ -302,7 +293,7 @@ export class VeiviserBot extends TeamsActivityHandler {
         }
         case 'none': {
           const d = NoneData.parse(data);
-          const owned = await this.ownQuestion(ctx, d.questionId);
+          const owned = await this.ownQuestion(turn, d.questionId);
           if ('message' in owned) return owned;
           // «Ingen av disse»: none of the candidates was right — a label, and the way on to the team, with the question carried along.
           await this.o.store.setChoice(d.questionId, -1, new Date().toISOString());
@@ -322,11 +313,10 @@ export class VeiviserBot extends TeamsActivityHandler {
   }
 
   /** A card action on a question is allowed only for the person who asked it. */
-  private async ownQuestion(ctx: TurnContext, questionId: string): Promise<{ q: QuestionRecord } | { message: string; status: number }> {
+  private async ownQuestion(turn: Turn, questionId: string): Promise<{ q: QuestionRecord } | { message: string; status: number }> {
     const q = await this.o.store.getQuestion(questionId);
     if (!q) return { message: nb.unknownQuestion, status: 404 };
-    const from = ctx.activity.from;
-    if (q.userHash !== hashUser(from?.aadObjectId ?? from?.id)) {
+    if (q.userHash !== hashUser(turn.actor.aadObjectId ?? turn.actor.id)) {
       this.o.log.warn({ event: 'card_action_rejected', reason: 'not the asker', questionId });
       return { message: nb.feedbackNotYours, status: 403 };
     }
@@ -334,8 +324,7 @@ export class VeiviserBot extends TeamsActivityHandler {
   }
 }
 
-function tenantOf(ctx: TurnContext): string | undefined {
-  const a = ctx.activity;
-  const cd = a.channelData as { tenant?: { id?: string } } | undefined;
-  return cd?.tenant?.id ?? a.conversation?.tenantId ?? undefined;
+/** The Turn built for this activity in run() (built here for a handler reached some other way). */
+function turnOf(ctx: TurnContext): Turn {
+  return (ctx.turnState.get(TURN) as Turn | undefined) ?? fromTurnContext(ctx);
 }
