@@ -134,7 +134,7 @@ export const DEFAULT_SEARCH_PARAMS: SearchParams = {
   pageK1: 4,
   pageB: 0.2,
   pageFieldWeight: { title: 8, heading: 1.5, body: 1, question: 1 },
-  pageWeight: 2,
+  pageWeight: 1,
   partFactor: 0.5,
   partWeight: 0.8,
   partCov: 0.9,
@@ -149,7 +149,7 @@ export const DEFAULT_SEARCH_PARAMS: SearchParams = {
   covFloor: 0.3,
   rankPageCov: 0.5,
   unknownIdf: 1,
-  pageRest: 0.5,
+  pageRest: 0.7,
   headingWeight: 0.5,
 };
 
