@@ -1,7 +1,8 @@
 /**
  * Development loop for the FAQ's ranking and decision on the two development counties only
- * (Fjordvik and Nordkyst): the held-out counties are never loaded. Prints top-1/top-3 per county
- * and the decision's figures two-fold (fitted on one development county, measured on the other).
+ * (Fjordvik and Nordkyst): the held-out counties are never crawled, asked or printed. Prints
+ * top-1/top-3 per county and the decision's figures two-fold (fitted on one development county,
+ * measured on the other).
  *
  *   npx tsx bench/dev-loop.ts [--fail fjordvik|nordkyst] [--json out.json]   (ESC=nordkyst: decisions by where the right page is)
  *
