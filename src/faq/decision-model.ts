@@ -37,6 +37,9 @@ export const FEATURES = [
   'agree', // share of the first five sections that come from the top page
   'nPages', // distinct pages among the hits
   'depth', // path segments of the top page (hub pages are shallow)
+  'topEvidence', // the top page's page-level BM25F per unit of the question's IDF: how strongly it meets the question
+  'topTitleCov', // share of the question the top page's title holds
+  'topMatched', // share of the top page's sections that meet the question
 ] as const;
 
 /** The first hit of each page, best first. */
@@ -76,6 +79,9 @@ export function decisionFeatures(r: SearchResult): number[] {
     top5.filter((h) => h.doc.pageUrl === top.doc.pageUrl).length / top5.length,
     pages.length,
     depthOf(top.doc.pageUrl),
+    top.pageEvidence,
+    top.titleCoverage,
+    top.sectionsMatched,
   ];
 }
 

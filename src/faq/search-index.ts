@@ -53,6 +53,15 @@ export interface Hit {
   coverage: number;
   /** Share (0–1) of the question's weighted concepts that the section's whole page matched. */
   pageCoverage: number;
+  /**
+   * How strongly the whole page meets the question: its page-level BM25F per unit of the
+   * question's weight (the sum of its concepts' IDF), so comparable across questions and sites.
+   */
+  pageEvidence: number;
+  /** Share (0–1) of the question's weighted concepts that the page's title holds (the user's own words, not broader ones). */
+  titleCoverage: number;
+  /** Share (0–1) of the page's sections that meet the question at all. */
+  sectionsMatched: number;
 }
 
 /** What the question looked like to the index: the inputs of the answer/clarify/escalate decision. */
@@ -125,7 +134,7 @@ export const DEFAULT_SEARCH_PARAMS: SearchParams = {
   pageK1: 4,
   pageB: 0.2,
   pageFieldWeight: { title: 8, heading: 1.5, body: 1, question: 1 },
-  pageWeight: 2,
+  pageWeight: 1,
   partFactor: 0.5,
   partWeight: 0.8,
   partCov: 0.9,
@@ -140,7 +149,7 @@ export const DEFAULT_SEARCH_PARAMS: SearchParams = {
   covFloor: 0.3,
   rankPageCov: 0.5,
   unknownIdf: 1,
-  pageRest: 0.5,
+  pageRest: 0.7,
   headingWeight: 0.5,
 };
 
@@ -239,6 +248,9 @@ export class SearchIndex {
   /** What each section answers (see the constructor); used for its coverage only. */
   private readonly head: Bm25;
   private readonly page: Bm25;
+  /** Page titles alone (for the title's coverage). */
+  private readonly titleBm: Bm25;
+  private readonly titleTotal: Acc;
   /** Section → its page; page → its sections (in document order). */
   private readonly pageOf: Int32Array;
   private readonly pageSections: Int32Array[];
@@ -369,6 +381,16 @@ export class SearchIndex {
     this.sec = new Bm25(secTmp, secLen, P.k1, P.b);
     this.head = new Bm25(headTmp, new Float32Array(docs.length).fill(1), P.k1, 0);
     this.page = new Bm25(pageTmp, pageLen, P.pageK1, P.pageB);
+    const titleTmp = new Map<string, Map<number, number>>();
+    pageLists.forEach((l, p) => {
+      for (const w of analyzer.indexWords(docs[l[0]].title)) {
+        const t = analyse(w);
+        addTf(titleTmp, t.stem, p, 1);
+        if (t.parts) for (const part of t.parts) addTf(titleTmp, part, p, P.partFactor);
+      }
+    });
+    this.titleBm = new Bm25(titleTmp, new Float32Array(pageLists.length).fill(1), P.k1, 0);
+    this.titleTotal = new Acc(pageLists.length);
     for (const term of this.sec.postings.keys()) {
       for (const base of derivationBases(term)) {
         const list = this.derived.get(base);
@@ -553,14 +575,19 @@ export class SearchIndex {
         const w = c.idf / idfSum;
         this.scoreConcept(c, this.sec, this.secConcept, this.secAlt, this.secTotal, w);
         this.scoreConcept(c, this.page, this.pageConcept, this.pageAlt, this.pageTotal, w);
-        // A heading that names only a broader word ("utlandet" for "Polen") does not ask the user's question.
-        if (P.headingWeight > 0 && c.asked > 0) this.scoreConcept(c.asked === c.alts.length ? c : { ...c, alts: c.alts.slice(0, c.asked) }, this.head, this.secConcept, this.secAlt, this.headTotal, w);
+        // A heading or title that names only a broader word ("utlandet" for "Polen") does not ask the user's question.
+        if (c.asked > 0) {
+          const asked = c.asked === c.alts.length ? c : { ...c, alts: c.alts.slice(0, c.asked) };
+          if (P.headingWeight > 0) this.scoreConcept(asked, this.head, this.secConcept, this.secAlt, this.headTotal, w);
+          this.scoreConcept(asked, this.titleBm, this.pageConcept, this.pageAlt, this.titleTotal, w);
+        }
       }
-      return { hits: diversify(this.rank(limit).map((r) => r.hit)).slice(0, limit), features };
+      return { hits: diversify(this.rank(limit, idfSum).map((r) => r.hit)).slice(0, limit), features };
     } finally {
       this.secTotal.reset();
       this.pageTotal.reset();
       this.headTotal.reset();
+      this.titleTotal.reset();
     }
   }
 
@@ -578,7 +605,7 @@ export class SearchIndex {
    * So scores stay comparable across pages (a page's first section carries the page's score),
    * and what decides the section shown never changes which page is ranked first.
    */
-  private rank(limit: number): Ranked[] {
+  private rank(limit: number, idfSum: number): Ranked[] {
     const P = this.params;
     const { secTotal, pageTotal, headTotal, within, owns, boost } = this;
     const { covFloor, rankPageCov, pageWeight, headingWeight } = P;
@@ -631,11 +658,16 @@ export class SearchIndex {
       const pageScore = best + P.pageRest * rest;
       // No section of the page scores above the page: nothing to do when the page cannot make the list.
       if (top.length >= keep && pageScore <= floor) continue;
+      let matched = 0;
+      for (let k = 0; k < n; k++) if (secVal[sections[k]] > 0) matched++;
+      const pageEvidence = ps / idfSum;
+      const titleCoverage = Math.min(1, this.titleTotal.aux[p]);
+      const sectionsMatched = matched / n;
       for (let k = 0; k < n; k++) {
         const score = (pageScore * within[k]) / bestWithin;
         if (top.length >= keep && score <= floor) continue;
         const d = sections[k];
-        insertSorted(top, { d, hit: { doc: this.docs[d], score, coverage: Math.min(1, secTotal.aux[d]), pageCoverage: Math.min(1, pc) } }, keep);
+        insertSorted(top, { d, hit: { doc: this.docs[d], score, coverage: Math.min(1, secTotal.aux[d]), pageCoverage: Math.min(1, pc), pageEvidence, titleCoverage, sectionsMatched } }, keep);
         floor = top.length >= keep ? top[top.length - 1].hit.score : -Infinity;
       }
     }

@@ -179,9 +179,13 @@ export class Analyzer {
     return this.nynorskMap.get(word) ?? nynorskEndings(word);
   }
 
-  /** Index-side terms of a text: stems of all non-stopwords (compound parts are added by the index). */
+  /**
+   * Index-side terms of a text: stems of all non-stopwords (compound parts are added by the
+   * index). A nynorsk word whose bokmål form is a stopword ("berre", "frå", "utan") is one too,
+   * as it is in a question.
+   */
   indexWords(text: string): string[] {
-    return words(text).filter((w) => !this.stop.has(w));
+    return words(text).filter((w) => !this.stop.has(w) && !this.stop.has(this.nynorskMap.get(w) ?? ''));
   }
 
   /** True when the question is about NAV's own benefits or rules. */

@@ -30,6 +30,9 @@ const page = (path: string, score: number, coverage: number, heading = path): Hi
   score,
   coverage,
   pageCoverage: coverage,
+  pageEvidence: 2 * coverage,
+  titleCoverage: coverage / 2,
+  sectionsMatched: 0.5,
 });
 const result = (hits: Hit[], unknownShare = 0): SearchResult => ({ hits, features: { concepts: 3, unknown: 0, unknownShare, weakShare: unknownShare, splitShare: 0 } });
 
@@ -43,6 +46,9 @@ describe('the learned decision on fixed inputs', () => {
     assert.equal(x[at('ratio3')], 0.2);
     assert.equal(x[at('page2Cov')], 0.5);
     assert.equal(x[at('agree')], 0.5, 'two of the four sections come from the top page');
+    assert.equal(x[at('topEvidence')], 1.8);
+    assert.equal(x[at('topTitleCov')], 0.45);
+    assert.equal(x[at('topMatched')], 0.5);
     assert.equal(x[at('nPages')], 3);
     assert.equal(x[at('depth')], 2);
     assert.equal(x[at('unknownShare')], 0.1);

@@ -55,6 +55,11 @@ describe('Norwegian text analysis', () => {
     assert.deepEqual(en.includes('fagbrev'), true);
   });
 
+  it('drops nynorsk small words as their bokmål forms are dropped, in questions and in a nynorsk site\'s text', () => {
+    assert.deepEqual(a.queryWords('kan ho søkje utan meir dokumentasjon').map((w) => w.word), ['søke', 'dokumentasjon']);
+    assert.deepEqual(a.indexWords('Du kan berre søkje frå 1. mars utan dokumentasjon.'), ['søkje', '1', 'mars', 'dokumentasjon']);
+  });
+
   it('expands abbreviations from the editable lexicon', () => {
     const rkv = a.queryWords('rkv').find((w) => w.word === 'rkv');
     assert.ok(rkv?.extra.includes('realkompetansevurdering'));
