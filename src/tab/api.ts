@@ -127,6 +127,10 @@ function sendCsv(res: Response, name: string, csv: string): void {
   res.type('text/csv; charset=utf-8').set('content-disposition', `attachment; filename="${name}.csv"`).send(csv);
 }
 
+/** Who may reach a route (the signed-in user's roles), and the JSON body parser. */
+type Guard = (req: Authed, res: Response, next: NextFunction) => Promise<void>;
+interface Guards { json: ReturnType<typeof express.json>; anyone: Guard; any: Guard; team: Guard; admin: Guard }
+
 export function createTabApi(d: TabApiDeps): express.Router {
   const r = express.Router();
   const json = express.json({ limit: '32kb' });
@@ -180,6 +184,23 @@ export function createTabApi(d: TabApiDeps): express.Router {
   const team = authed(['team', 'admin']);
   const admin = authed(['admin']);
 
+  const guards: Guards = { json, anyone, any, team, admin };
+  ticketRoutes(r, d, guards);
+  bookingListRoutes(r, d, guards);
+  statsRoutes(r, d, guards);
+  settingsRoutes(r, d, guards);
+  r.use('/api/tab', (err: Error, _req: Request, res: Response, next: NextFunction) => {
+    if (err instanceof z.ZodError) {
+      res.status(400).json({ error: 'Ugyldig filter.' });
+      return;
+    }
+    next(err);
+  });
+  return r;
+}
+
+/** Mine saker (a veileder's own tickets and talks), the queue and a ticket's verbs: each verb is its command (src/tickets/commands/), refusals through ticketRefusal. */
+function ticketRoutes(r: express.Router, d: TabApiDeps, { json, anyone, team }: Guards): void {
   r.get('/api/tab/me', anyone, (req: Authed, res) => {
     const u = req.user!;
     res.json({ name: u.name, roles: u.roles, mode: u.mode });
@@ -285,7 +306,10 @@ export function createTabApi(d: TabApiDeps): express.Router {
       res.status(refusal.status).json(refusal.body);
     }
   });
+}
 
+/** The bookings view (team, admin): coming and past talks with filters, and as CSV; a veileder's own talk's actions (src/tab/booking-api.ts). */
+function bookingListRoutes(r: express.Router, d: TabApiDeps, { anyone, team }: Guards): void {
   const listBookings = async (query: unknown) => {
     const q = BookingQuery.parse(query);
     const now = d.clock().getTime();
@@ -314,7 +338,10 @@ export function createTabApi(d: TabApiDeps): express.Router {
   });
 
   if (d.bookingRoutes) r.use(d.bookingRoutes(anyone));
+}
 
+/** Statistics (team, admin, leder), and each table as CSV. */
+function statsRoutes(r: express.Router, d: TabApiDeps, { any }: Guards): void {
   /** The report for this user: example questions only for those who edit content (team, admin), never for leaders. */
   const report = async (user: TabUser, query: unknown): Promise<StatisticsReport> => {
     const q = StatsQuery.parse(query);
@@ -337,7 +364,10 @@ export function createTabApi(d: TabApiDeps): express.Router {
     }
     sendCsv(res, `statistikk-${table.id}`, toCsv(table.columns, table.rows));
   });
+}
 
+/** Settings (admin): what Veiviser answers from and how, the channels and counsellors, and «Oppdater nå». */
+function settingsRoutes(r: express.Router, d: TabApiDeps, { admin }: Guards): void {
   r.get('/api/tab/settings', admin, async (_req, res) => {
     const report: CrawlReport | undefined = await d.store.lastCrawlReport();
     res.json({
@@ -357,12 +387,4 @@ export function createTabApi(d: TabApiDeps): express.Router {
     d.log.info({ event: 'tab_recrawl_requested' });
     res.status(202).json(await d.crawl.status());
   });
-  r.use('/api/tab', (err: Error, _req: Request, res: Response, next: NextFunction) => {
-    if (err instanceof z.ZodError) {
-      res.status(400).json({ error: 'Ugyldig filter.' });
-      return;
-    }
-    next(err);
-  });
-  return r;
 }
