@@ -9,11 +9,12 @@ import type { Booking, BookingEvent } from '../booking/model.js';
 import type { OutboxMessage } from '../outbox/types.js';
 import { bookingTexts } from '../text/booking.nb.js';
 import { bookingCard } from './booking-cards.js';
+import { adaptiveCardAttachment } from './cards.js';
 
 /** The stored conversation of the Teams user linked to a counsellor's mailbox. */
 export const counsellorKey = (mailbox: string): string => `counsellor:${mailbox.toLowerCase()}`;
 
-const card = (content: Record<string, unknown>) => ({ contentType: 'application/vnd.microsoft.card.adaptive', content });
+const card = adaptiveCardAttachment;
 
 /** Outbox messages for a booking change: who is told what. */
 export function makeBookingAnnouncer(deps: { icsUrl?: (b: Booking) => string }) {

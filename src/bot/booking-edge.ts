@@ -33,6 +33,7 @@ import { bookingCard, bookingFormCard, slotsCard } from './booking-cards.js';
 import { teamsDirectory } from './teams-directory.js';
 import type { EdgeResult } from './ticket-edge.js';
 import type { Turn } from './turn.js';
+import { optionalInput } from './cards.js';
 
 export interface BookingEdgeDeps {
   service: BookingService;
@@ -53,7 +54,7 @@ export interface BookingEdgeDeps {
   directory?: (turn: Turn) => Directory;
 }
 
-const opt = <T extends z.ZodTypeAny>(s: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional());
+const opt = optionalInput;
 const Draft = z.object({
   brukerAlias: z.string().trim().min(1).max(12),
   region: opt(z.string().max(60)),

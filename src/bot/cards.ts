@@ -2,6 +2,7 @@
  * The FAQ chat's cards (welcome, answer, clarify, escalate, nav) by name, made with the one
  * `render` (src/bot/render.ts), and as a Teams attachment.
  */
+import { z } from 'zod';
 import { render } from './render.js';
 
 export const CARD_NAMES = ['welcome', 'answer', 'clarify', 'escalate', 'nav'] as const;
@@ -25,3 +26,6 @@ export function adaptiveCardAttachment(content: Record<string, unknown>): CardAt
 export function cardAttachment(name: CardName, data: Record<string, unknown>): CardAttachment {
   return adaptiveCardAttachment(renderCard(name, data));
 }
+
+/** A card form's optional field: Teams sends an untouched input as '' (or null), which means "not given". */
+export const optionalInput = <T extends z.ZodTypeAny>(s: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional());

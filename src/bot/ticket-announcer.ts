@@ -9,8 +9,9 @@ import type { OutboxMessage } from '../outbox/types.js';
 import type { Ticket, TicketEvent } from '../tickets/model.js';
 import { ticketCard, veilederTicketCard } from './ticket-cards.js';
 import { ticketTexts } from '../text/tickets.nb.js';
+import { adaptiveCardAttachment } from './cards.js';
 
-const card = (content: Record<string, unknown>) => ({ contentType: 'application/vnd.microsoft.card.adaptive', content });
+const card = adaptiveCardAttachment;
 
 /** The outbox row that stands for the veileder's confirmation card (one per ticket, so every change can replace it). */
 export const veilederCardRowId = (t: Ticket): string => `${t.id}:kvittering`;

@@ -21,6 +21,7 @@ import { escalationFormCard, myTicketsCard, ticketCard, veilederTicketCard } fro
 import { commonTexts } from '../text/common.nb.js';
 import { ticketTexts } from '../text/tickets.nb.js';
 import type { Turn } from './turn.js';
+import { optionalInput } from './cards.js';
 
 export type EdgeResult = { card?: Record<string, unknown>; message?: string; status?: number };
 
@@ -39,8 +40,7 @@ export interface TicketEdgeDeps {
   onFaqSaved?: () => void;
 }
 
-const empty = (v: unknown) => (v === '' || v === null ? undefined : v);
-const opt = <T extends z.ZodTypeAny>(s: T) => z.preprocess(empty, s.optional());
+const opt = optionalInput;
 const TicketRef = z.object({ ticketId: z.string().regex(/^UT-\d{4}-\d{4,6}$/), version: z.coerce.number().int().min(1) });
 const CreateData = z.object({
   question: z.string().trim().min(5).max(2000),
