@@ -259,22 +259,31 @@ export const LOCK_STALE_MS = 60_000;
 
 interface LockOwner { pid?: number; host?: string }
 
-function readLock(file: string): { owner: LockOwner; ageMs: number } | undefined {
+/** The lock as it is on disk: missing, unreadable (half-written, or a passing I/O error), or its owner and age. */
+type LockRead = { state: 'missing' } | { state: 'unreadable' } | { state: 'ok'; owner: LockOwner; ageMs: number };
+
+function readLock(file: string): LockRead {
   try {
     const owner = JSON.parse(readFileSync(file, 'utf8')) as LockOwner;
-    return { owner, ageMs: Date.now() - statSync(file).mtimeMs };
-  } catch {
-    return undefined; // Gone, unreadable or half-written: treated as stale.
+    return { state: 'ok', owner, ageMs: Date.now() - statSync(file).mtimeMs };
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? { state: 'missing' } : { state: 'unreadable' };
   }
+}
+
+const ours = (lock: LockRead): boolean => lock.state === 'ok' && lock.owner.pid === process.pid && lock.owner.host === hostname();
+
+function writeLock(file: string): void {
+  const fd = openSync(file, 'wx');
+  writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() }));
+  closeSync(fd);
 }
 
 function takeLock(dataDir: string): string {
   const file = join(dataDir, 'veiviser.lock');
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() }));
-      closeSync(fd);
+      writeLock(file);
       return file;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -287,8 +296,9 @@ function takeLock(dataDir: string): string {
           return (e as NodeJS.ErrnoException).code === 'EPERM';
         }
       };
-      const owner = lock?.owner ?? {};
-      const live = owner.host === hostname() ? owner.pid !== process.pid && alive(owner.pid!) : lock!.ageMs < LOCK_STALE_MS;
+      // An empty or half-written lock (a crash while it was written) names nobody: stale.
+      const owner = lock.state === 'ok' ? lock.owner : {};
+      const live = lock.state === 'ok' && (owner.host === hostname() ? owner.pid !== process.pid && alive(owner.pid!) : lock.ageMs < LOCK_STALE_MS);
       if (owner.pid && live) throw new StoreLockedError(dataDir, owner.pid, owner.host === hostname() ? undefined : owner.host);
       try {
         unlinkSync(file);
@@ -300,13 +310,26 @@ function takeLock(dataDir: string): string {
   throw new Error(`Kunne ikke låse datamappa ${dataDir}.`);
 }
 
-/** Refreshes the lock's time while it is still ours; says so once if another process has taken it. */
+/**
+ * Refreshes the lock's time while it is still ours. Lost only when the file names another owner;
+ * a lock that has gone (someone deleted it) is written again, and one that cannot be read right now
+ * (a passing I/O error, a write under way) is tried again at the next beat.
+ */
 function heartbeat(file: string, onLost: () => void): () => void {
   let lost = false;
   return () => {
     if (lost) return;
     const lock = readLock(file);
-    if (!lock || lock.owner.pid !== process.pid || lock.owner.host !== hostname()) {
+    if (lock.state === 'unreadable') return;
+    if (lock.state === 'missing') {
+      try {
+        writeLock(file);
+      } catch {
+        // Someone else wrote one first: read at the next beat.
+      }
+      return;
+    }
+    if (!ours(lock)) {
       lost = true;
       onLost();
       return;
@@ -491,12 +514,15 @@ export class LowdbStore implements Store {
       fsyncDirSync(dirname(resolve(dataDir)));
     }
     const lockFile = takeLock(dataDir);
+    // Beating from the start: an open that reads a big directory must not look like a dead owner.
+    const beat = setInterval(heartbeat(lockFile, opts.onLockLost ?? (() => undefined)), opts.lockHeartbeatMs ?? LOCK_HEARTBEAT_MS);
+    beat.unref();
     try {
       const store = await LowdbStore.openLocked(dataDir, lockFile);
-      store.beat = setInterval(heartbeat(lockFile, opts.onLockLost ?? (() => undefined)), opts.lockHeartbeatMs ?? LOCK_HEARTBEAT_MS);
-      store.beat.unref();
+      store.beat = beat;
       return store;
     } catch (err) {
+      clearInterval(beat);
       try { unlinkSync(lockFile); } catch { /* already gone */ }
       throw err;
     }
@@ -1035,10 +1061,10 @@ export class LowdbStore implements Store {
     await this.queue;
     await this.commit.idle();
     await this.log.idle();
+    // Not ours any more (another process took the directory over): write nothing, leave its lock.
+    if (!ours(readLock(this.lockFile))) return;
     // A clean stop leaves everything in veiviser.json, and no old lines in the journal.
     if (this.journalBytes > 0) await this.checkpoint().catch(() => undefined);
-    const lock = readLock(this.lockFile);
-    if (lock?.owner.pid !== process.pid || lock.owner.host !== hostname()) return; // Not ours any more: leave it to its owner.
     try {
       unlinkSync(this.lockFile);
     } catch {

@@ -56,6 +56,11 @@ describe('lowdb store', () => {
     assert.deepEqual(JSON.parse(readFileSync(lock, 'utf8')).pid, process.pid, 'taken over');
     await s.close();
     assert.ok(!existsSync(lock));
+    // An empty lock (cut off by a crash while it was written) names nobody: taken over too.
+    writeFileSync(lock, '');
+    const again = await LowdbStore.open(dir);
+    assert.equal(JSON.parse(readFileSync(lock, 'utf8')).pid, process.pid);
+    await again.close();
   });
 
   it('the owner refreshes its lock; if another process takes it over, the owner is told once and its close leaves the new lock alone', async () => {
@@ -66,6 +71,12 @@ describe('lowdb store', () => {
     utimesSync(lock, old, old);
     for (let i = 0; i < 100 && Date.now() - statSync(lock).mtimeMs > 10_000; i++) await new Promise((r) => setTimeout(r, 20));
     assert.ok(Date.now() - statSync(lock).mtimeMs < 10_000, 'refreshed');
+    // Deleted by hand: written again, not taken as lost.
+    rmSync(lock);
+    for (let i = 0; i < 100 && !existsSync(lock); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(JSON.parse(readFileSync(lock, 'utf8')).pid, process.pid, 'written again');
+    assert.equal(lost, 0);
+    await s.createTicket(2026, (n) => ticketOf(2026, n));
     const other = JSON.stringify({ pid: 1, host: 'container-new', at: new Date().toISOString() });
     writeFileSync(lock, other);
     for (let i = 0; i < 100 && lost === 0; i++) await new Promise((r) => setTimeout(r, 20));
@@ -73,6 +84,7 @@ describe('lowdb store', () => {
     assert.equal(lost, 1);
     await s.close();
     assert.equal(readFileSync(lock, 'utf8'), other, 'the new owner\'s lock is kept');
+    assert.ok(!existsSync(join(dir, 'veiviser.json')), 'and its directory not written by the old owner\'s close (the ticket stays in the journal)');
   });
 });
 
