@@ -18,3 +18,6 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 }
+
+/** The HTTP status each refusal answers with, wherever an edge answers over HTTP (the tab's API, a card action's invoke response). */
+export const HTTP_STATUS: Record<DomainErrorCode, number> = { validation: 400, forbidden: 403, 'not-found': 404, transition: 409, stale: 409, unavailable: 503 };

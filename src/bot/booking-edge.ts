@@ -13,7 +13,7 @@ import { dateTime } from '../text/time.nb.js';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BookingService, SlotTakenError } from '../booking/booking-service.js';
-import { isCounsellorOf, NOT_FOUND } from '../booking/commands/actor.js';
+import { isCounsellorOf, isVeilederOf, NOT_FOUND } from '../booking/commands/actor.js';
 import {
   acceptProposal, acceptTalk, cancelTalk, declineTalk, proposeTime, requestTalk, suggestTimes,
   type Actor, type BookingCommandDeps, type SuggestInput,
@@ -24,7 +24,7 @@ import type { Booking, BookingDraft } from '../booking/model.js';
 import type { Calendar } from '../calendar/calendar.js';
 import { fold } from '../faq/text.js';
 import type { Store } from '../store/store.js';
-import { DomainError, type DomainErrorCode } from '../domain-error.js';
+import { DomainError, HTTP_STATUS } from '../domain-error.js';
 import { fieldLabels, findIdentityNumbers, loggableFields, refusalValues, refill } from '../privacy/card-inputs.js';
 import { counsellorKey } from './booking-announcer.js';
 import { bookingTexts } from '../text/booking.nb.js';
@@ -73,7 +73,6 @@ const Shown = z.array(z.object({ mailbox: z.string().max(200), start: z.string()
 type Showing = { form: BookingDraft } | { verb: string; talk?: Booking; view: 'veileder' | 'counsellor' };
 
 /** The status of a refusal that has no card to show it on. */
-const STATUS: Record<DomainErrorCode, number> = { validation: 400, forbidden: 403, 'not-found': 404, transition: 409, stale: 409, unavailable: 503 };
 
 export class BookingEdge {
   private readonly clock: () => Date;
@@ -222,6 +221,8 @@ export class BookingEdge {
     const b = await this.d.store.getBooking(ref.bookingId);
     if (!b) return this.failed(turn, new DomainError('not-found', NOT_FOUND), { verb, view: 'veileder' });
     const me: Actor = { ...actorOf(turn, 'Ukjent'), mailbox: await this.counsellorMailboxOf(turn) };
+    // Someone who is neither side is refused before anything else, so no refusal shows them the talk.
+    if (!isCounsellorOf(b, me) && !isVeilederOf(b, me)) return this.failed(turn, new DomainError('forbidden', bookingTexts.notYourTalk), { verb, talk: b, view: 'veileder' });
     const view = isCounsellorOf(b, me) ? 'counsellor' : 'veileder';
     const talk = { bookingId: b.id, expectedVersion: ref.version };
     try {
@@ -271,11 +272,11 @@ export class BookingEdge {
       return { message: err.message, status: 400 };
     }
     const b = on.talk;
-    if (!b) return { message: err.message, status: STATUS[err.code] };
+    if (!b) return { message: err.message, status: HTTP_STATUS[err.code] };
     if (err instanceof SlotTakenError) return { card: bookingCard(b, { view: on.view, notice: bookingTexts.proposedTimeTaken }) };
     if (err.code === 'forbidden') {
       this.d.log.warn({ event: 'card_action_rejected', reason: 'forbidden', bookingId: b.id, verb: on.verb });
-      return { message: err.message, status: STATUS.forbidden };
+      return { message: err.message, status: HTTP_STATUS.forbidden };
     }
     const current = (await this.d.store.getBooking(b.id)) ?? b;
     return { card: bookingCard(current, { view: on.view, notice: err.message }) };

@@ -23,7 +23,7 @@ import { statisticsReport, REPORT_RANGES, topicFromUrl, type StatisticsReport } 
 import { toCsv } from '../stats/statistics.js';
 import type { CrawlStatusRecord, Store } from '../store/store.js';
 import { OPEN_STATES, SECTION_LABELS, SECTIONS, STATE_LABELS, STATES, type Ticket } from '../tickets/model.js';
-import { DomainError } from '../domain-error.js';
+import { DomainError, HTTP_STATUS } from '../domain-error.js';
 import * as commands from '../tickets/commands/index.js';
 import { myTickets } from '../tickets/queries.js';
 import { NotTeamMemberError, teamMemberOf, type CommandActor, type Member, type TeamRoster } from '../tickets/team-roster.js';
@@ -107,8 +107,7 @@ function ticketRefusal(err: DomainError, now: Date): { status: number; body: { e
     const last = err.current.history[err.current.history.length - 1];
     return { status: 409, body: { error: `Saken er endret siden du så den (sist: ${last?.action ?? 'endret'} av ${last?.actor.name ?? 'noen'}). Visningen er oppdatert.`, ticket: summary(err.current, now) } };
   }
-  const status = { forbidden: 403, 'not-found': 404, transition: 409, unavailable: 503, stale: 409, validation: 400 }[err.code];
-  return { status, body: { error: err.message } };
+  return { status: HTTP_STATUS[err.code], body: { error: err.message } };
 }
 
 /** Local mode (the development login): every developer is on every team, alone. */

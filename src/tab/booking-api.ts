@@ -13,7 +13,7 @@ import { NOT_FOUND } from '../booking/commands/actor.js';
 import { cancelTalk } from '../booking/commands/cancel.js';
 import { topicLabel } from '../booking/counsellors.js';
 import { ACTIVE_BOOKING_STATES, type Booking } from '../booking/model.js';
-import { DomainError, type DomainErrorCode } from '../domain-error.js';
+import { DomainError, HTTP_STATUS } from '../domain-error.js';
 import type { Store } from '../store/store.js';
 import type { TabUser } from './auth.js';
 
@@ -29,7 +29,6 @@ export interface BookingApiDeps {
 
 const Id = z.string().regex(/^TS-\d{4}-\d{4,6}$/);
 const CancelBody = z.object({ expectedVersion: z.number().int().min(1), comment: z.string().max(500).optional() });
-const STATUS: Record<DomainErrorCode, number> = { validation: 400, forbidden: 403, 'not-found': 404, transition: 409, stale: 409, unavailable: 503 };
 
 /** One talk as the veileder's list shows it, with the version to act on. */
 export function talkRow(b: Booking) {
@@ -71,9 +70,14 @@ export function createBookingApi(d: BookingApiDeps): express.Router {
       res.json({ booking: talkRow(next) });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      if (err.code === 'forbidden') d.log.warn({ event: 'tab_action_rejected', reason: 'forbidden', bookingId: id.data, verb: 'avlys' });
+      if (err.code === 'forbidden') {
+        // Someone else's talk: answered as if it did not exist, as GET does, so ids cannot be probed.
+        d.log.warn({ event: 'tab_action_rejected', reason: 'forbidden', bookingId: id.data, verb: 'avlys' });
+        res.status(404).json({ error: NOT_FOUND });
+        return;
+      }
       const current = err.code === 'stale' || err.code === 'transition' ? await d.store.getBooking(id.data) : undefined;
-      res.status(STATUS[err.code]).json({ error: err.message, ...(current ? { booking: talkRow(current) } : {}) });
+      res.status(HTTP_STATUS[err.code]).json({ error: err.message, ...(current ? { booking: talkRow(current) } : {}) });
     }
   });
   return r;

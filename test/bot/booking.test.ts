@@ -121,6 +121,13 @@ describe('booking a three-way talk over HTTP (embedded calendar, demo counsellor
     assert.ok(held);
     const forged = await invoke(kari, 'bookingAccept', { bookingId: held.id, version: held.version });
     assert.equal(value(forged).statusCode, 403);
+    // Someone who is neither side never sees the talk, whatever the refusal would have been.
+    const stranger = { id: '29:user-fremmed', name: 'Frida Fremmed', aadObjectId: 'aad-fremmed' };
+    for (const [verb, extra] of [['bookingAcceptProposal', {}], ['bookingPropose', { proposeDate: '2026-13-45', proposeTime: '10:00' }], ['bookingCancel', {}]] as const) {
+      const peek = value(await invoke(stranger, verb, { bookingId: held.id, version: held.version, ...extra }));
+      assert.equal(peek.statusCode, 403, verb);
+      assert.ok(!json(peek).includes(held.counsellor.name) && !json(peek).includes(held.brukerAlias), `${verb}: nothing of the talk shown`);
+    }
     const counsellor = { id: '29:user-counsellor-2', name: held.counsellor.name, aadObjectId: 'aad-counsellor-2' };
     const f0 = h.sent.length;
     await h.post(teamsActivity(h, { ...personal(counsellor), text: `jeg er rådgiver ${held.counsellor.name}` }));

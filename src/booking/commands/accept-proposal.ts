@@ -4,11 +4,12 @@
  */
 import { DomainError } from '../../domain-error.js';
 import type { Booking } from '../model.js';
-import { isCounsellorOf, isVeilederOf, loadTalk, type Actor, type BookingCommandDeps, type TalkRef } from './actor.js';
+import { isCounsellorOf, isVeilederOf, loadTalk, mustBeEitherSide, type Actor, type BookingCommandDeps, type TalkRef } from './actor.js';
 
 export async function acceptProposal(d: Pick<BookingCommandDeps, 'service' | 'store'>, input: TalkRef, actor: Actor): Promise<Booking> {
   const b = await loadTalk(d.store, input.bookingId);
-  // Who may answer depends on who proposed, so the state is checked first.
+  mustBeEitherSide(b, actor, 'godta et nytt tidspunkt');
+  // Which side may answer depends on who proposed, so the state is checked next.
   if (b.state !== 'foreslatt' || !b.proposed) throw new DomainError('transition', 'Det er ikke foreslått noe nytt tidspunkt.');
   const byCounsellor = (b.proposedBy ?? 'counsellor') === 'counsellor';
   if (!(byCounsellor ? isVeilederOf(b, actor) : isCounsellorOf(b, actor))) {

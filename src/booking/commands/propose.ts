@@ -18,9 +18,9 @@ export interface ProposeInput extends TalkRef {
 
 export async function proposeTime(d: Pick<BookingCommandDeps, 'service' | 'store'>, input: ProposeInput, actor: Actor): Promise<Booking> {
   const b = await loadTalk(d.store, input.bookingId);
+  mustBeEitherSide(b, actor, 'foreslå et nytt tidspunkt');
   const start = DateTime.fromISO(`${input.date}T${input.time}`, { zone: ZONE });
   if (!start.isValid) throw new DomainError('validation', 'Ugyldig tidspunkt.');
-  mustBeEitherSide(b, actor, 'foreslå et nytt tidspunkt');
   const minutes = (Date.parse(b.end) - Date.parse(b.start)) / 60_000;
   return d.service.propose({ bookingId: b.id, actor: { id: actor.id, name: actor.name, mailbox: actor.mailbox }, start: start.toJSDate(), end: start.plus({ minutes }).toJSDate(), expectedVersion: input.expectedVersion });
 }
