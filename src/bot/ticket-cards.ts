@@ -19,9 +19,6 @@ import { ticketTexts as m } from '../text/tickets.nb.js';
 export interface Member { id: string; name: string }
 type Card = Record<string, unknown>;
 
-export const TICKET_CARD_NAMES = ['escalate-form', 'ticket', 'ticket-veileder', 'my-tickets'] as const;
-export type TicketCardName = (typeof TICKET_CARD_NAMES)[number];
-
 /** At most this many tickets in "mine saker". */
 export const MY_TICKETS_MAX = 20;
 const HISTORY_MAX = 5;
