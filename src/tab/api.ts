@@ -29,6 +29,7 @@ import { myTickets } from '../tickets/queries.js';
 import { NotTeamMemberError, teamMemberOf, type CommandActor, type Member, type TeamRoster } from '../tickets/team-roster.js';
 import { StaleTicketError, type TicketService } from '../tickets/ticket-service.js';
 import { TabAuth, TabAuthError, type TabRole, type TabUser } from './auth.js';
+import { tabTexts } from '../text/tab.nb.js';
 
 export type CrawlStatus = CrawlStatusRecord;
 
@@ -105,7 +106,7 @@ function bookingRow(b: Booking) {
 function ticketRefusal(err: DomainError, now: Date): { status: number; body: { error: string; ticket?: ReturnType<typeof summary> } } {
   if (err instanceof StaleTicketError) {
     const last = err.current.history[err.current.history.length - 1];
-    return { status: 409, body: { error: `Saken er endret siden du så den (sist: ${last?.action ?? 'endret'} av ${last?.actor.name ?? 'noen'}). Visningen er oppdatert.`, ticket: summary(err.current, now) } };
+    return { status: 409, body: { error: tabTexts.stale(last), ticket: summary(err.current, now) } };
   }
   return { status: HTTP_STATUS[err.code], body: { error: err.message } };
 }
@@ -142,7 +143,7 @@ export function createTabApi(d: TabApiDeps): express.Router {
       },
       handler: (_req, res) => {
         d.log.warn({ event: 'rate_limited', route: '/api/tab' });
-        res.status(429).json({ error: 'For mange forespørsler på kort tid. Vent litt og prøv igjen.' });
+        res.status(429).json({ error: tabTexts.rateLimited });
       },
     }));
   }
@@ -153,12 +154,12 @@ export function createTabApi(d: TabApiDeps): express.Router {
   });
   r.post('/api/tab/dev-login', json, (req, res) => {
     if (!d.auth.devLoginEnabled) {
-      res.status(404).json({ error: 'Utviklerinnlogging finnes ikke i denne installasjonen. Åpne fanen i Teams.' });
+      res.status(404).json({ error: tabTexts.devLogin.absent });
       return;
     }
     const body = z.object({ name: z.string().min(1).max(80), role: z.enum(['team', 'admin', 'leder', 'veileder']) }).safeParse(req.body);
     if (!body.success) {
-      res.status(400).json({ error: 'Skriv et navn og velg en rolle.' });
+      res.status(400).json({ error: tabTexts.devLogin.incomplete });
       return;
     }
     const roles: TabRole[] = body.data.role === 'admin' ? ['admin', 'team'] : [body.data.role];
@@ -169,7 +170,7 @@ export function createTabApi(d: TabApiDeps): express.Router {
   const authed = (roles: TabRole[]) => async (req: Authed, res: Response, next: NextFunction) => {
     try {
       const user = await d.auth.identify(req.get('authorization'));
-      if (!roles.some((x) => user.roles.includes(x))) throw new TabAuthError(403, 'Du har ikke tilgang til denne delen av fanen.');
+      if (!roles.some((x) => user.roles.includes(x))) throw new TabAuthError(403, tabTexts.auth.noAccess);
       req.user = user;
       next();
     } catch (err) {
@@ -190,7 +191,7 @@ export function createTabApi(d: TabApiDeps): express.Router {
   settingsRoutes(r, d, guards);
   r.use('/api/tab', (err: Error, _req: Request, res: Response, next: NextFunction) => {
     if (err instanceof z.ZodError) {
-      res.status(400).json({ error: 'Ugyldig filter.' });
+      res.status(400).json({ error: tabTexts.invalidFilter });
       return;
     }
     next(err);
@@ -260,7 +261,7 @@ function ticketRoutes(r: express.Router, d: TabApiDeps, { json, anyone, team }: 
   r.get('/api/tab/tickets/:id', team, async (req: Authed, res) => {
     const t = await d.store.getTicket(String(req.params.id));
     if (!t) {
-      res.status(404).json({ error: 'Fant ikke saken.' });
+      res.status(404).json({ error: tabTexts.ticketNotFound });
       return;
     }
     const member = await teamMemberOf(rosterFor(req.user!), t, tabActor(req.user!)).catch(() => undefined);
@@ -280,7 +281,7 @@ function ticketRoutes(r: express.Router, d: TabApiDeps, { json, anyone, team }: 
     const verb = String(req.params.verb) as (typeof VERBS)[number];
     const body = ActionBody.safeParse(req.body);
     if (!VERBS.includes(verb) || !body.success) {
-      res.status(400).json({ error: 'Ugyldig handling.' });
+      res.status(400).json({ error: tabTexts.invalidAction });
       return;
     }
     const c = { ...commandDeps, roster: rosterFor(req.user!) };
@@ -333,7 +334,7 @@ function bookingListRoutes(r: express.Router, d: TabApiDeps, { anyone, team }: G
   });
   r.get('/api/tab/bookings.csv', team, async (req, res) => {
     const rows = await listBookings(req.query);
-    sendCsv(res, 'bookinger', toCsv(['Samtale', 'Status', 'Rådgiver', 'Start', 'Slutt', 'Form', 'Sted', 'Tema', 'Veileder'], rows.map((b) => [b.id, bookingTexts.states[b.state as BookingState] ?? b.state, b.counsellor, b.start, b.end, bookingTexts.formatNames[b.format] ?? b.format, b.place, b.topic, b.veileder])));
+    sendCsv(res, 'bookinger', toCsv(tabTexts.csv.bookings, rows.map((b) => [b.id, bookingTexts.states[b.state as BookingState] ?? b.state, b.counsellor, b.start, b.end, bookingTexts.formatNames[b.format] ?? b.format, b.place, b.topic, b.veileder])));
   });
 
   if (d.bookingRoutes) r.use(d.bookingRoutes(anyone));
@@ -358,7 +359,7 @@ function statsRoutes(r: express.Router, d: TabApiDeps, { any }: Guards): void {
     const id = String(req.query.table ?? '');
     const table = (await report(req.user!, req.query)).tables.find((t) => t.id === id);
     if (!table) {
-      res.status(404).json({ error: 'Ukjent tabell.' });
+      res.status(404).json({ error: tabTexts.unknownTable });
       return;
     }
     sendCsv(res, `statistikk-${table.id}`, toCsv(table.columns, table.rows));

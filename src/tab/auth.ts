@@ -9,6 +9,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { tabTexts } from '../text/tab.nb.js';
 
 /** team: the queue and bookings; admin: also settings; leder: statistics; veileder: only their own tickets and talks. */
 export type TabRole = 'team' | 'admin' | 'leder' | 'veileder';
@@ -80,14 +81,14 @@ export class TabAuth {
   /** The user behind an Authorization header, or a TabAuthError (401 no/invalid token, 403 no access). */
   async identify(header: string | undefined): Promise<TabUser> {
     const token = /^Bearer ([A-Za-z0-9._~+/=-]{10,8192})$/.exec(header ?? '')?.[1];
-    if (!token) throw new TabAuthError(401, 'Du er ikke logget inn.');
+    if (!token) throw new TabAuthError(401, tabTexts.auth.notSignedIn);
     const user = token.startsWith('dev.') ? this.devUser(token) : await this.entraUser(token);
     return user;
   }
 
   /** A development token for local mode (never in production). */
   devLogin(name: string, roles: TabRole[]): string {
-    if (!this.o.devSecret) throw new TabAuthError(403, 'Utviklerinnlogging er slått av.');
+    if (!this.o.devSecret) throw new TabAuthError(403, tabTexts.auth.devLoginOff);
     const clean = name.trim().slice(0, 80) || 'Utvikler';
     const payload = { id: `dev:${clean.toLowerCase().replace(/[^a-z0-9æøå]+/g, '-')}`, name: clean, roles, exp: Math.floor(this.now().getTime() / 1000) + DEV_TTL_S };
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
@@ -99,19 +100,19 @@ export class TabAuth {
   }
 
   private devUser(token: string): TabUser {
-    if (!this.o.devSecret) throw new TabAuthError(401, 'Utviklerinnlogging finnes ikke her. Åpne fanen i Teams.');
+    if (!this.o.devSecret) throw new TabAuthError(401, tabTexts.auth.devLoginNotHere);
     const [, body, sig] = token.split('.');
     const want = Buffer.from(this.sign(body ?? ''));
     const got = Buffer.from(sig ?? '');
-    if (want.length !== got.length || !timingSafeEqual(want, got)) throw new TabAuthError(401, 'Ugyldig innlogging.');
+    if (want.length !== got.length || !timingSafeEqual(want, got)) throw new TabAuthError(401, tabTexts.auth.invalid);
     const p = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { id: string; name: string; roles: TabRole[]; exp: number };
-    if (p.exp * 1000 < this.now().getTime()) throw new TabAuthError(401, 'Innloggingen er utløpt. Logg inn igjen.');
+    if (p.exp * 1000 < this.now().getTime()) throw new TabAuthError(401, tabTexts.auth.expiredSignInAgain);
     return { id: p.id, name: p.name, roles: p.roles, mode: 'local' };
   }
 
   private async entraUser(token: string): Promise<TabUser> {
-    if (!this.keys || !this.o.ssoAppId) throw new TabAuthError(401, 'Single sign-on er ikke satt opp på serveren (TEAMS_SSO_APP_ID).');
-    if (this.o.tenants.length === 0) throw new TabAuthError(403, 'Ingen tenant er tillatt (ALLOWED_TENANT_IDS eller MicrosoftAppTenantId).');
+    if (!this.keys || !this.o.ssoAppId) throw new TabAuthError(401, tabTexts.auth.ssoNotSetUp);
+    if (this.o.tenants.length === 0) throw new TabAuthError(403, tabTexts.auth.noTenantAllowed);
     let claims: JWTPayload & { tid?: string; oid?: string; name?: string; preferred_username?: string; scp?: string; groups?: string[] };
     try {
       const r = await jwtVerify(token, this.keys, {
@@ -123,22 +124,22 @@ export class TabAuth {
       claims = r.payload;
     } catch (err) {
       const code = (err as { code?: string }).code ?? '';
-      if (code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JOSE_GENERIC') throw new TabAuthError(503, 'Kunne ikke hente Entra ID sine nøkler. Prøv igjen om litt.');
-      throw new TabAuthError(401, code === 'ERR_JWT_EXPIRED' ? 'Innloggingen er utløpt.' : 'Ugyldig innlogging.');
+      if (code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JOSE_GENERIC') throw new TabAuthError(503, tabTexts.auth.keysUnavailable);
+      throw new TabAuthError(401, code === 'ERR_JWT_EXPIRED' ? tabTexts.auth.expired : tabTexts.auth.invalid);
     }
     const tid = claims.tid ?? '';
     const issuers = [`https://login.microsoftonline.com/${tid}/v2.0`, `https://sts.windows.net/${tid}/`];
-    if (!tid || !issuers.includes(claims.iss ?? '')) throw new TabAuthError(401, 'Ugyldig utsteder for innloggingen.');
-    if (!this.o.tenants.includes(tid)) throw new TabAuthError(403, 'Organisasjonen din har ikke tilgang til denne Veiviser-installasjonen.');
-    if (!(claims.scp ?? '').split(' ').includes('access_as_user')) throw new TabAuthError(401, 'Innloggingen mangler tilgangen access_as_user.');
-    if (!claims.oid) throw new TabAuthError(401, 'Innloggingen mangler bruker-id.');
+    if (!tid || !issuers.includes(claims.iss ?? '')) throw new TabAuthError(401, tabTexts.auth.wrongIssuer);
+    if (!this.o.tenants.includes(tid)) throw new TabAuthError(403, tabTexts.auth.tenantNotAllowed);
+    if (!(claims.scp ?? '').split(' ').includes('access_as_user')) throw new TabAuthError(401, tabTexts.auth.missingScope);
+    if (!claims.oid) throw new TabAuthError(401, tabTexts.auth.missingUserId);
     const groups = Array.isArray(claims.groups) ? claims.groups : [];
     const inGroup = (ids: string[]) => ids.some((g) => groups.includes(g));
     let membership: TeamMembership;
     try {
       membership = await this.o.membership(claims.oid);
     } catch {
-      throw new TabAuthError(503, 'Kunne ikke lese teamets medlemsliste. Prøv igjen om litt.');
+      throw new TabAuthError(503, tabTexts.auth.rosterUnavailable);
     }
     const roles = new Set<TabRole>();
     if (this.o.adminIds.includes(claims.oid) || inGroup(this.o.groups.admin) || membership.owner) roles.add('admin');

@@ -16,6 +16,7 @@ import { ACTIVE_BOOKING_STATES, type Booking } from '../booking/model.js';
 import { DomainError, HTTP_STATUS } from '../domain-error.js';
 import type { Store } from '../store/store.js';
 import type { TabUser } from './auth.js';
+import { tabTexts } from '../text/tab.nb.js';
 
 export interface BookingApiDeps {
   /** The tab's sign-in check (api.ts): sets req.user, or answers 401/403 itself. */
@@ -59,7 +60,7 @@ export function createBookingApi(d: BookingApiDeps): express.Router {
     const id = Id.safeParse(req.params.id);
     const body = CancelBody.safeParse(req.body);
     if (!id.success || !body.success) {
-      res.status(400).json({ error: 'Ugyldig handling.' });
+      res.status(400).json({ error: tabTexts.invalidAction });
       return;
     }
     const user = userOf(req);

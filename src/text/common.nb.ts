@@ -3,15 +3,18 @@
  * feature — this file (what every feature says), faq.nb.ts (the FAQ chat: greeting, answers,
  * clarify/escalate/nav cards and the chat's refusals), tickets.nb.ts (escalation to the education
  * team: the ticket cards, the form and the messages about tickets), booking.nb.ts (three-way
- * talks: the booking cards, the notices and the calendar invitation) — and time.nb.ts (the one
- * date and time style). A nynorsk or English version is a new file with the same shape.
+ * talks: the booking cards, the notices and the calendar invitation), tab.nb.ts (what the tab's
+ * API says: refusals, limits, sign-in) — and time.nb.ts (the one date and time style). The tab
+ * page's own words are in src/tab/client/texts.nb.ts, bundled with the page for the browser. A
+ * nynorsk or English version is a new file with the same shape.
  *
  * The rule: a text someone reads in Teams, in the tab or in a calendar invitation is written here,
  * never inline in an edge, a card builder or a service. Three kinds of text stay beside their
  * code, because they read best there: a refusal thrown as DomainError keeps its message where
  * the rule is (src/tickets, src/booking: the rule and what it says are one thing); a note a service
  * writes into a record's history stays with the change it records; and messages for operators
- * (config and counsellor-list validation, logs, CLI output) are not user-facing text.
+ * (config and counsellor-list validation, logs, CLI output) and the HTTP edge's protocol errors
+ * to the Bot Connector (src/server.ts) are not user-facing text.
  */
 
 /** «a», «b» og «c». */
