@@ -28,7 +28,7 @@
  * at open, once, after a copy of the old file is kept in `backup/` (see MigrationNote).
  */
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, futimesSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Low } from 'lowdb';
@@ -273,9 +273,12 @@ function readLock(file: string): LockRead {
 
 const ours = (lock: LockRead): boolean => lock.state === 'ok' && lock.owner.pid === process.pid && lock.owner.host === hostname();
 
+/** Writes a new lock; its time is this process's clock, as every beat sets it (the age is read against that clock). */
 function writeLock(file: string): void {
   const fd = openSync(file, 'wx');
   writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() }));
+  const now = new Date();
+  futimesSync(fd, now, now);
   closeSync(fd);
 }
 
