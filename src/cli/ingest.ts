@@ -46,27 +46,31 @@ async function main(): Promise<void> {
   }
   const tty = process.stderr.isTTY;
   let last = 0;
-  const result = await ingestSite(store, {
-    startUrl,
-    concurrency: values.concurrency ? Number(values.concurrency) : undefined,
-    delayMs: values['delay-ms'] !== undefined ? Number(values['delay-ms']) : demo ? 0 : undefined,
-    maxPages: values['max-pages'] ? Number(values['max-pages']) : undefined,
-    onProgress: (p) => {
-      const line = `[${p.done}/${p.done + p.queued}] hentet ${p.fetched}, uendret ${p.unchanged}, feilet ${p.failed}`;
-      if (tty) process.stderr.write(`\r${line.padEnd(70)}`);
-      else if (Date.now() - last > 2000) {
-        last = Date.now();
-        process.stderr.write(`${line}\n`);
-      }
-    },
-  });
-  await claim?.release();
-  if (tty) process.stderr.write('\n');
-  // The note sits beside the lowdb files (PostgreSQL has no data directory).
-  if (!config.database) writeIngestNote(config.dataDir, { startUrl, demoSite: Boolean(demo) });
-  process.stdout.write(`${formatReport(result.report)}\nData: ${config.database ? 'PostgreSQL (DATABASE_URL)' : config.dataDir}\n`);
-  await store.close();
-  await demo?.close();
+  try {
+    const result = await ingestSite(store, {
+      startUrl,
+      concurrency: values.concurrency ? Number(values.concurrency) : undefined,
+      delayMs: values['delay-ms'] !== undefined ? Number(values['delay-ms']) : demo ? 0 : undefined,
+      maxPages: values['max-pages'] ? Number(values['max-pages']) : undefined,
+      onProgress: (p) => {
+        const line = `[${p.done}/${p.done + p.queued}] hentet ${p.fetched}, uendret ${p.unchanged}, feilet ${p.failed}`;
+        if (tty) process.stderr.write(`\r${line.padEnd(70)}`);
+        else if (Date.now() - last > 2000) {
+          last = Date.now();
+          process.stderr.write(`${line}\n`);
+        }
+      },
+    });
+    if (tty) process.stderr.write('\n');
+    // The note sits beside the lowdb files (PostgreSQL has no data directory).
+    if (!config.database) writeIngestNote(config.dataDir, { startUrl, demoSite: Boolean(demo) });
+    process.stdout.write(`${formatReport(result.report)}\nData: ${config.database ? 'PostgreSQL (DATABASE_URL)' : config.dataDir}\n`);
+  } finally {
+    // A crawl that fails still frees the claim and the store (its lock), and stops the demo site.
+    await claim?.release();
+    await store.close();
+    await demo?.close();
+  }
 }
 
 main().catch((err: Error) => {
