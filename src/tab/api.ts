@@ -30,6 +30,7 @@ import { NotTeamMemberError, teamMemberOf, type CommandActor, type Member, type 
 import { StaleTicketError, type TicketService } from '../tickets/ticket-service.js';
 import { TabAuth, TabAuthError, type TabRole, type TabUser } from './auth.js';
 import { tabTexts } from '../text/tab.nb.js';
+import { talkRow } from './booking-api.js';
 
 export type CrawlStatus = CrawlStatusRecord;
 
@@ -214,7 +215,8 @@ function ticketRoutes(r: express.Router, d: TabApiDeps, { json, anyone, team }: 
     const bookings = (await d.store.listBookings()).filter((b) => b.veileder.id === me).sort((a, b) => b.start.localeCompare(a.start));
     res.json({
       tickets: tickets.map((t) => ({ ...summary(t, now), answer: t.answer ? { text: t.answer.text, by: t.answer.by.name, at: t.answer.at } : undefined, pendingQuestion: t.pendingQuestion ? { text: t.pendingQuestion.text, by: t.pendingQuestion.by.name } : undefined })),
-      bookings: bookings.map(bookingRow),
+      // With its version and whether it can still be cancelled (the talk's own actions: booking-api.ts).
+      bookings: bookings.map(talkRow),
     });
   });
 

@@ -311,8 +311,7 @@ async function renderInnstillinger(): Promise<void> {
 interface TalkRow { id: string; version: number; state: string; counsellor: string; start: string; format: string; topic: string; canCancel: boolean }
 
 async function renderMine(notice?: string): Promise<void> {
-  const data = await api<{ tickets: (TicketRow & { createdAt: string; answer?: { text: string; by: string; at: string }; pendingQuestion?: { text: string; by: string } })[]; bookings: { id: string; state: string; counsellor: string; start: string; format: string; topic: string }[] }>('/api/tab/mine');
-  const open = ['holdt', 'foreslatt', 'bekreftet'];
+  const data = await api<{ tickets: (TicketRow & { createdAt: string; answer?: { text: string; by: string; at: string }; pendingQuestion?: { text: string; by: string } })[]; bookings: TalkRow[] }>('/api/tab/mine');
   fill(main(),
     h('h2', {}, t.views.mine),
     notice ? h('p', { class: 'notice', role: 'status', id: 'mine-melding' }, notice) : undefined,
@@ -326,7 +325,7 @@ async function renderMine(notice?: string): Promise<void> {
     data.bookings.length === 0 ? h('p', { class: 'empty' }, t.mine.noTalks)
     : table(t.mine.talksCaption(data.bookings.length), [...t.mine.talkCols, t.mine.cancel.column], data.bookings.map((b) => [
       b.id, when(b.start), b.counsellor, t.bookinger.formats[b.format] ?? b.format, b.topic, h('span', { class: `badge booking-${b.state}` }, t.bookinger.states[b.state] ?? b.state),
-      open.includes(b.state) ? h('button', { type: 'button', class: 'secondary', 'aria-label': t.mine.cancel.label(b.id), onclick: () => void confirmCancel(b.id) }, t.mine.cancel.button) : '–',
+      b.canCancel ? h('button', { type: 'button', class: 'secondary', 'aria-label': t.mine.cancel.label(b.id), onclick: () => void confirmCancel(b.id) }, t.mine.cancel.button) : '–',
     ]), 'mine-samtaler'),
     h('div', { id: 'avlys' }),
     h('p', { class: 'desc' }, t.mine.howTo),
