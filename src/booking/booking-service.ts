@@ -13,7 +13,7 @@ import { containsIdentityNumber } from '../privacy/identity-number.js';
 import type { Store } from '../store/store.js';
 import { DomainError } from '../domain-error.js';
 import { bookingTexts } from '../text/booking.nb.js';
-import { formatBookingId, type Booking, type BookingActor, type BookingEvent, type BookingState } from './model.js';
+import { formatBookingId, isCounsellorOf, isVeilederOf, type Booking, type BookingActor, type BookingEvent, type BookingState } from './model.js';
 
 export interface BookingServiceDeps {
   store: Store;
@@ -36,7 +36,8 @@ export type RequestProps = Pick<Booking, 'veileder' | 'counsellor' | 'format' | 
 };
 
 /** The counsellor acting; the edge establishes `mailbox` from the signed-in user. */
-export interface CounsellorActor extends BookingActor { mailbox: string }
+/** A counsellor acting: the mailbox the user is linked to (none: not a counsellor, refused). */
+export interface CounsellorActor extends BookingActor { mailbox?: string }
 
 /** A reminder goes this many hours before a talk — only when the talk was confirmed earlier than that. */
 export const REMINDER_HOURS = 24;
@@ -136,9 +137,11 @@ export class BookingService {
   /** The other side accepts a proposed time (a new request's, or a confirmed talk's move). */
   async acceptProposal(p: { bookingId: string; actor: BookingActor & { mailbox?: string }; expectedVersion: number }): Promise<Booking> {
     const b = await this.load(p.bookingId);
+    // Someone who is neither side is refused before the state says anything about the talk.
+    if (!isVeilederOf(b, p.actor) && !isCounsellorOf(b, p.actor)) throw new DomainError('forbidden', 'Bare veilederen eller rådgiveren kan godta et nytt tidspunkt.');
     if (b.state !== 'foreslatt' || !b.proposed) throw new DomainError('transition', 'Det er ikke foreslått noe nytt tidspunkt.');
     const byCounsellor = (b.proposedBy ?? 'counsellor') === 'counsellor';
-    const allowed = byCounsellor ? b.veileder.id === p.actor.id : p.actor.mailbox?.toLowerCase() === b.counsellor.mailbox.toLowerCase();
+    const allowed = byCounsellor ? isVeilederOf(b, p.actor) : isCounsellorOf(b, p.actor);
     if (!allowed) throw new DomainError('forbidden', byCounsellor ? 'Bare veilederen som ba om samtalen kan godta et nytt tidspunkt.' : 'Bare rådgiveren kan godta tidspunktet veilederen foreslår.');
     if (b.version !== p.expectedVersion) throw new DomainError('stale', 'Forespørselen er endret siden du så den.');
     const moved: Booking = { ...b, start: b.proposed.start, end: b.proposed.end, proposed: undefined, proposedBy: undefined };
@@ -180,8 +183,8 @@ export class BookingService {
    */
   async propose(p: { bookingId: string; actor: BookingActor & { mailbox?: string }; start: Date; end: Date; expectedVersion: number }): Promise<Booking> {
     const b = await this.load(p.bookingId);
-    const counsellor = p.actor.mailbox?.toLowerCase() === b.counsellor.mailbox.toLowerCase();
-    const veileder = b.veileder.id === p.actor.id;
+    const counsellor = isCounsellorOf(b, p.actor);
+    const veileder = isVeilederOf(b, p.actor);
     if (!counsellor && !veileder) throw new DomainError('forbidden', 'Bare veilederen eller rådgiveren kan foreslå et nytt tidspunkt.');
     const allowedFrom = counsellor ? ['holdt', 'bekreftet'] : ['bekreftet'];
     if (!allowedFrom.includes(b.state)) throw new DomainError('transition', `Samtalen er ${b.state}.`);
@@ -196,9 +199,7 @@ export class BookingService {
   /** Either side cancels; a calendar event is cancelled with a comment (attendees are told). */
   async cancel(p: { bookingId: string; actor: BookingActor & { mailbox?: string }; comment: string; expectedVersion: number }): Promise<Booking> {
     const b = await this.load(p.bookingId);
-    const isVeileder = b.veileder.id === p.actor.id;
-    const isCounsellor = p.actor.mailbox?.toLowerCase() === b.counsellor.mailbox.toLowerCase();
-    if (!isVeileder && !isCounsellor) throw new DomainError('forbidden', 'Bare veilederen eller rådgiveren kan avlyse samtalen.');
+    if (!isVeilederOf(b, p.actor) && !isCounsellorOf(b, p.actor)) throw new DomainError('forbidden', 'Bare veilederen eller rådgiveren kan avlyse samtalen.');
     if (!['holdt', 'foreslatt', 'bekreftet'].includes(b.state)) throw new DomainError('transition', `Samtalen er ${b.state}.`);
     const comment = p.comment.trim().slice(0, 500) || 'Samtalen er avlyst.';
     if (containsIdentityNumber(comment)) throw new DomainError('validation', 'Kommentaren kan ikke inneholde fødselsnummer.');
@@ -277,7 +278,7 @@ export class BookingService {
   }
 
   private mustBeCounsellor(b: Booking, actor: CounsellorActor): void {
-    if (actor.mailbox.toLowerCase() !== b.counsellor.mailbox.toLowerCase()) throw new DomainError('forbidden', 'Bare rådgiveren forespørselen gjelder kan svare på den.');
+    if (!isCounsellorOf(b, actor)) throw new DomainError('forbidden', 'Bare rådgiveren forespørselen gjelder kan svare på den.');
   }
 
   private async change(b: Booking, actor: BookingActor, action: BookingEvent['action'], apply: (x: Booking) => Booking, note?: string, expectedVersion = b.version): Promise<Booking> {

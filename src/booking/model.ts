@@ -79,3 +79,7 @@ export interface BookingDraft {
 export function formatBookingId(year: number, n: number): string {
   return `TS-${year}-${String(n).padStart(4, '0')}`;
 }
+
+/** Who a talk's two sides are: its veileder (by id) and its counsellor (by the mailbox the actor is linked to). */
+export const isVeilederOf = (b: Booking, a: { id: string }): boolean => b.veileder.id === a.id;
+export const isCounsellorOf = (b: Booking, a: { mailbox?: string }): boolean => Boolean(a.mailbox) && a.mailbox!.toLowerCase() === b.counsellor.mailbox.toLowerCase();

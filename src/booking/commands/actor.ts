@@ -1,15 +1,15 @@
 /**
  * What every booking command shares: who acts (an actor as the edge establishes it), what a
- * command needs (the booking rules and the store to read from), and the rules for who may act on
- * a talk — its veileder, its counsellor. The texts are the ones BookingService uses, so a refusal
- * reads the same whichever check makes it.
+ * command needs (the booking rules and the store to read from), and the talk's two sides. Who may
+ * do what to a talk is BookingService's rule, checked there once; a command checks here only what
+ * must come before its own work (propose: before it reads the date).
  */
 import type { Calendar } from '../../calendar/calendar.js';
 import { DomainError } from '../../domain-error.js';
 import type { Store } from '../../store/store.js';
 import type { BookingService } from '../booking-service.js';
 import type { Counsellor } from '../counsellors.js';
-import type { Booking } from '../model.js';
+import { isCounsellorOf, isVeilederOf, type Booking } from '../model.js';
 import type { SuggestRules } from '../suggest.js';
 
 /**
@@ -48,13 +48,7 @@ export async function loadTalk(store: Pick<Store, 'getBooking'>, id: string): Pr
   return b;
 }
 
-export const isVeilederOf = (b: Booking, a: Actor): boolean => b.veileder.id === a.id;
-export const isCounsellorOf = (b: Booking, a: Actor): boolean => Boolean(a.mailbox) && a.mailbox!.toLowerCase() === b.counsellor.mailbox.toLowerCase();
-
-/** Only the talk's counsellor answers a request (accept, decline). */
-export function mustBeCounsellor(b: Booking, a: Actor): void {
-  if (!isCounsellorOf(b, a)) throw new DomainError('forbidden', 'Bare rådgiveren forespørselen gjelder kan svare på den.');
-}
+export { isCounsellorOf, isVeilederOf };
 
 /** The talk's two sides: the veileder who asked and the counsellor. */
 export function mustBeEitherSide(b: Booking, a: Actor, what: string): void {
