@@ -79,19 +79,30 @@ export async function fixture(): Promise<Fixture> {
 
 export const refusedWith = (code: DomainError['code']) => (e: unknown) => e instanceof DomainError && e.code === code;
 
+/** A fresh fixture per test (closed after it), and the ticket a contract starts from. */
+function contractFixture(prepare?: (f: Fixture, t: Ticket) => Promise<Ticket>): { f: () => Fixture; ready: () => Promise<Ticket> } {
+  let f: Fixture;
+  beforeEach(async () => { f = await fixture(); });
+  afterEach(async () => f.close());
+  return {
+    f: () => f,
+    ready: async () => {
+      const t = await f.ticket();
+      return prepare ? prepare(f, t) : t;
+    },
+  };
+}
+
 /**
  * The contract of a team verb: a non-member is refused (forbidden) and a roster that cannot be
  * read is 'unavailable', both changing nothing and kicking nothing; a member's change is written
  * through the service, recorded under the roster's name, and announced at once.
  */
 export function teamVerbContract(run: (f: Fixture, actor: CommandActor, t: Ticket) => Promise<Ticket>, expect: { action: string; prepare?: (f: Fixture, t: Ticket) => Promise<Ticket> }): void {
+  const ctx = contractFixture(expect.prepare);
   let f: Fixture;
-  beforeEach(async () => { f = await fixture(); });
-  afterEach(async () => f.close());
-  const ready = async () => {
-    const t = await f.ticket();
-    return expect.prepare ? expect.prepare(f, t) : t;
-  };
+  beforeEach(() => { f = ctx.f(); });
+  const ready = ctx.ready;
 
   it('refuses someone who is not on the ticket\'s team (forbidden), even on another team, and changes nothing', async () => {
     const t = await ready();
@@ -136,13 +147,10 @@ export function teamVerbContract(run: (f: Fixture, actor: CommandActor, t: Ticke
  * written through the service and announced at once.
  */
 export function veilederVerbContract(run: (f: Fixture, actor: { id: string; name: string }, t: Ticket) => Promise<Ticket>, expect: { action: string; prepare?: (f: Fixture, t: Ticket) => Promise<Ticket> }): void {
+  const ctx = contractFixture(expect.prepare);
   let f: Fixture;
-  beforeEach(async () => { f = await fixture(); });
-  afterEach(async () => f.close());
-  const ready = async () => {
-    const t = await f.ticket();
-    return expect.prepare ? expect.prepare(f, t) : t;
-  };
+  beforeEach(() => { f = ctx.f(); });
+  const ready = ctx.ready;
 
   it('refuses anyone but the veileder who sent it (forbidden), and changes nothing', async () => {
     const t = await ready();
