@@ -123,6 +123,7 @@ export function fromTurnContext(ctx: TurnContext): Turn {
     return JSON.parse(JSON.stringify(r)) as Record<string, unknown>;
   };
   const send = async (message: OutgoingMessage): Promise<string | undefined> => (await ctx.sendActivity(message))?.id;
+  const conversation = { id: a.conversation?.id, type, key: `${type}:${a.conversation?.id}` };
   return {
     type: a.type,
     name: a.name,
@@ -131,7 +132,7 @@ export function fromTurnContext(ctx: TurnContext): Turn {
     replyToId: a.replyToId,
     actor,
     actorId: actor.aadObjectId ?? actor.id ?? 'ukjent',
-    conversation: { id: a.conversation?.id, type, key: `${type}:${a.conversation?.id}` },
+    conversation,
     team: cd?.team,
     channel: cd?.channel,
     tenantId: cd?.tenant?.id ?? a.conversation?.tenantId ?? undefined,
@@ -148,7 +149,7 @@ export function fromTurnContext(ctx: TurnContext): Turn {
       await ctx.sendActivity({ type: 'invokeResponse', value: { status } });
     },
     async rememberConversation(store, o) {
-      const key = o.key ?? `${type}:${a.conversation?.id}`;
+      const key = o.key ?? conversation.key;
       const known = o.keepStored ? await store.getConversation(key) : undefined;
       await store.saveConversation({
         ...known, key, reference: reference(o), updatedAt: o.at.toISOString(), ...(o.welcomedAt ? { welcomedAt: o.welcomedAt } : {}),
