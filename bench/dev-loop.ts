@@ -1,20 +1,20 @@
 /**
- * Development loop for the FAQ's ranking and decision on the two development counties only
- * (Fjordvik and Nordkyst): the held-out counties are never crawled, asked or printed. Prints
- * top-1/top-3 per county and the decision's figures two-fold (fitted on one development county,
- * measured on the other).
+ * Development loop for the FAQ's ranking and decision on the development counties only (the demo
+ * county Fjordvik and DEVELOPMENT_COUNTIES): the held-out counties are never crawled, asked or
+ * printed. Prints top-1/top-3 per county and the decision's figures leave-one-county-out among
+ * the development counties (fitted on the others, measured on the one left out), and their mean.
  *
- *   npx tsx bench/dev-loop.ts [--fail fjordvik|nordkyst] [--json out.json]   (ESC=nordkyst: decisions by where the right page is)
+ *   npx tsx bench/dev-loop.ts [--fail <county>] [--json out.json]   (ESC=<county>: decisions by where the right page is)
  *
  * The crawl is cached in /tmp (the pages do not change between runs; delete the file if they do).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { askCounty, countyFigures, countyRows, crawlCounty, loadCounties, type County } from './counties.js';
+import { askCounty, countyFigures, countyRows, crawlCounty, DEVELOPMENT_COUNTIES, loadCounties, type County } from './counties.js';
 import { chooseCutoffs, fitDecisionModel, logLoss, scoreRows, type FitRow } from '../src/faq/decision-model.js';
 import type { StoredPage } from '../src/faq/crawler.js';
 
-const DEV = ['fjordvik (demo)', 'nordkyst'];
+const DEV = ['fjordvik (demo)', ...DEVELOPMENT_COUNTIES];
 const { values } = parseArgs({ options: { fail: { type: 'string' }, json: { type: 'string' } } });
 
 async function crawled(c: County): Promise<{ pages: StoredPage[]; site: string }> {
@@ -32,12 +32,13 @@ for (const county of counties) {
   data.push({ county, crawled: cr, rows: countyRows(county, cr) });
 }
 const out: Record<string, unknown> = {};
+const sums: Record<string, number> = {};
 for (const d of data) {
-  const other = data.find((o) => o !== d)!;
-  const model = fitDecisionModel(other.rows, { at: 'dev', from: 'counties' });
+  const model = fitDecisionModel(data.filter((o) => o !== d).flatMap((o) => o.rows), { at: 'dev', from: 'counties' });
   const outcomes = askCounty(d.county, d.crawled, model);
   const f = countyFigures(outcomes);
   out[d.county.name] = f;
+  for (const [k, v] of Object.entries(f)) sums[k] = (sums[k] ?? 0) + v / data.length;
   console.log(`${d.county.name.padEnd(18)} top1 ${f.top1.toFixed(1)} top3 ${f.top3.toFixed(1)} right ${f.answeredRight.toFixed(1)} wrong ${f.answeredWrong.toFixed(1)} esc ${f.escalated.toFixed(1)} nav ${f.toNav.toFixed(1)} clar ${f.clarified.toFixed(1)} unok ${f.unansweredOk.toFixed(1)}`);
   const probs = scoreRows(model, d.rows);
   const o = chooseCutoffs(d.rows, probs).figures;
@@ -80,4 +81,5 @@ for (const d of data) {
     }
   }
 }
+console.log(`${'mean'.padEnd(18)} top1 ${sums.top1.toFixed(1)} top3 ${sums.top3.toFixed(1)} right ${sums.answeredRight.toFixed(1)} wrong ${sums.answeredWrong.toFixed(1)} esc ${sums.escalated.toFixed(1)} nav ${sums.toNav.toFixed(1)} clar ${sums.clarified.toFixed(1)} unok ${sums.unansweredOk.toFixed(1)}`);
 if (values.json) writeFileSync(values.json, JSON.stringify(out, null, 2));

@@ -34,12 +34,13 @@ export const FEATURES = [
   'splitShare', // share met only through a compound's parts
   'logConcepts', // log(1 + concepts): how long the question is
   'curated', // the top hit is a curated question
-  'agree', // share of the first five sections that come from the top page
+  'agree', // share of the five best-scoring sections that come from the top page (QueryFeatures.topShare)
   'nPages', // distinct pages among the hits
   'depth', // path segments of the top page (hub pages are shallow)
   'topEvidence', // the top page's page-level BM25F per unit of the question's IDF: how strongly it meets the question
   'topTitleCov', // share of the question the top page's title holds
   'topMatched', // share of the top page's sections that meet the question
+  'topHeadCov', // share of the question the top section's heading holds (a heading is read as the question it answers)
 ] as const;
 
 /** The first hit of each page, best first. */
@@ -62,7 +63,6 @@ export function decisionFeatures(r: SearchResult): number[] {
   if (!top) return FEATURES.map(() => 0);
   const pages = distinctPages(r.hits);
   const [, p2, p3] = pages;
-  const top5 = r.hits.slice(0, 5);
   const ratio = (h: Hit | undefined): number => (h && top.score > 0 ? h.score / top.score : 0);
   return [
     top.pageCoverage,
@@ -76,12 +76,13 @@ export function decisionFeatures(r: SearchResult): number[] {
     r.features.splitShare,
     Math.log1p(r.features.concepts),
     top.doc.kind === 'curated' ? 1 : 0,
-    top5.filter((h) => h.doc.pageUrl === top.doc.pageUrl).length / top5.length,
+    r.features.topShare,
     pages.length,
     depthOf(top.doc.pageUrl),
     top.pageEvidence,
     top.titleCoverage,
     top.sectionsMatched,
+    top.headingCoverage,
   ];
 }
 

@@ -62,6 +62,8 @@ export interface Hit {
   titleCoverage: number;
   /** Share (0–1) of the page's sections that meet the question at all. */
   sectionsMatched: number;
+  /** Share (0–1) of the question's weighted concepts that the section's heading holds (the user's own words, not broader ones). */
+  headingCoverage: number;
 }
 
 /** What the question looked like to the index: the inputs of the answer/clarify/escalate decision. */
@@ -76,6 +78,11 @@ export interface QueryFeatures {
   weakShare: number;
   /** IDF-weighted share of compounds the site never writes, met only through their parts. */
   splitShare: number;
+  /**
+   * Share of the five best-scoring sections that belong to the top page, counted before the hits
+   * are put in one-best-section-per-page order (after it, the first five are five pages).
+   */
+  topShare: number;
 }
 
 export interface SearchResult {
@@ -535,6 +542,9 @@ export class SearchIndex {
         else into.push({ terms: eAlts.map((a) => a[0].terms[0]), cov: P.expandCov });
       }
       if (alts.length + broader.length === 0) alts.push(...this.typoFor(word));
+      // A long word the site never writes, met only by parts: more often a typo in a word the site
+      // does write ("realkompetansevurdring") than a new compound, so its correction is tried too.
+      else if (word.length >= 10 && own.length > 0 && own.every((a) => a.terms.length > 1)) alts.push(...this.typoFor(word));
       const asked = alts.length;
       alts.push(...broader);
       const idfOf = (list: Alt[]): number => Math.max(...list.flatMap((a) => a.terms.map((t) => this.sec.idf(this.sec.df(t.term)))));
@@ -566,6 +576,7 @@ export class SearchIndex {
       unknownShare: idfSum > 0 ? unknown.reduce((s, c) => s + c.idf, 0) / idfSum : 0,
       weakShare: idfSum > 0 ? concepts.reduce((s, c) => s + c.idf * (1 - c.strength), 0) / idfSum : 0,
       splitShare: idfSum > 0 ? concepts.reduce((s, c) => s + (c.splitOnly ? c.idf : 0), 0) / idfSum : 0,
+      topShare: 0,
     };
     if (concepts.length === 0 || idfSum === 0 || this.docs.length === 0) return { hits: [], features };
 
@@ -582,7 +593,10 @@ export class SearchIndex {
           this.scoreConcept(asked, this.titleBm, this.pageConcept, this.pageAlt, this.titleTotal, w);
         }
       }
-      return { hits: diversify(this.rank(limit, idfSum).map((r) => r.hit)).slice(0, limit), features };
+      const ranked = this.rank(limit, idfSum);
+      const five = ranked.slice(0, 5);
+      if (five.length > 0) features.topShare = five.filter((r) => r.hit.doc.pageUrl === ranked[0].hit.doc.pageUrl).length / five.length;
+      return { hits: diversify(ranked.map((r) => r.hit)).slice(0, limit), features };
     } finally {
       this.secTotal.reset();
       this.pageTotal.reset();
@@ -667,7 +681,7 @@ export class SearchIndex {
         const score = (pageScore * within[k]) / bestWithin;
         if (top.length >= keep && score <= floor) continue;
         const d = sections[k];
-        insertSorted(top, { d, hit: { doc: this.docs[d], score, coverage: Math.min(1, secTotal.aux[d]), pageCoverage: Math.min(1, pc), pageEvidence, titleCoverage, sectionsMatched } }, keep);
+        insertSorted(top, { d, hit: { doc: this.docs[d], score, coverage: Math.min(1, secTotal.aux[d]), pageCoverage: Math.min(1, pc), pageEvidence, titleCoverage, sectionsMatched, headingCoverage: Math.min(1, headCov[d]) } }, keep);
         floor = top.length >= keep ? top[top.length - 1].hit.score : -Infinity;
       }
     }

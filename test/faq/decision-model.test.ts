@@ -33,8 +33,9 @@ const page = (path: string, score: number, coverage: number, heading = path): Hi
   pageEvidence: 2 * coverage,
   titleCoverage: coverage / 2,
   sectionsMatched: 0.5,
+  headingCoverage: coverage / 4,
 });
-const result = (hits: Hit[], unknownShare = 0): SearchResult => ({ hits, features: { concepts: 3, unknown: 0, unknownShare, weakShare: unknownShare, splitShare: 0 } });
+const result = (hits: Hit[], unknownShare = 0, topShare = 0.5): SearchResult => ({ hits, features: { concepts: 3, unknown: 0, unknownShare, weakShare: unknownShare, splitShare: 0, topShare } });
 
 describe('the learned decision on fixed inputs', () => {
   it('computes its features from a search: coverage, runner-up ratios, agreement, pages, depth', () => {
@@ -45,9 +46,10 @@ describe('the learned decision on fixed inputs', () => {
     assert.equal(x[at('ratio2')], 0.5);
     assert.equal(x[at('ratio3')], 0.2);
     assert.equal(x[at('page2Cov')], 0.5);
-    assert.equal(x[at('agree')], 0.5, 'two of the four sections come from the top page');
+    assert.equal(x[at('agree')], 0.5, 'the search counted two of the best sections on the top page');
     assert.equal(x[at('topEvidence')], 1.8);
     assert.equal(x[at('topTitleCov')], 0.45);
+    assert.equal(x[at('topHeadCov')], 0.225);
     assert.equal(x[at('topMatched')], 0.5);
     assert.equal(x[at('nPages')], 3);
     assert.equal(x[at('depth')], 2);

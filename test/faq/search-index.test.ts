@@ -109,6 +109,32 @@ describe('search index (small corpus)', () => {
     assert.equal(index.search('karakterforbedring')[0].doc.id, 'https://fylke.example.no/karakter');
   });
 
+  it('counts how many of the best sections belong to the top page before it orders one section per page', () => {
+    const docs = [
+      doc('privatist', 'Privatist', 'Privatist', 'Som privatist tar du eksamen uten å være elev.'),
+      doc('privatist#oppmelding', 'Privatist', 'Oppmelding', 'Oppmelding til privatisteksamen skjer på nett.'),
+      doc('privatist#gebyr', 'Privatist', 'Gebyr', 'Gebyret for privatisteksamen betaler du ved oppmelding.'),
+      doc('eksamen', 'Eksamen', 'Eksamen', 'Eksamen for elever.'),
+      doc('buss', 'Buss', 'Buss', 'Bussen går hver time fra sentrum.'),
+    ];
+    const r = new SearchIndex(analyzer, docs).query('privatisteksamen oppmelding', 8);
+    assert.equal(r.hits[0].doc.pageUrl, 'https://fylke.example.no/privatist');
+    assert.notEqual(r.hits[1].doc.pageUrl, 'https://fylke.example.no/privatist', 'the hits list one section per page first');
+    // Four sections meet the question (the exam page through the compound's part): three are the privatist page's.
+    assert.equal(r.features.topShare, 0.75);
+  });
+
+  it('tries a typo correction for a long word the site never writes that only its parts would meet', () => {
+    const index = new SearchIndex(analyzer, [
+      doc('rkv', 'Realkompetansevurdering', 'Realkompetansevurdering', 'En realkompetansevurdering viser hva du kan fra før.'),
+      doc('vurdering', 'Vurdering', 'Vurdering og karakterer', 'Lærerne gir vurdering underveis. Realkompetanse er det du kan.'),
+      doc('buss', 'Buss', 'Buss', 'Bussen går hver time fra sentrum.'),
+    ]);
+    const [c] = index.analyze('realkompetansevurdring');
+    assert.equal(c.splitOnly, false, 'the typo fix vouches for the word');
+    assert.equal(index.search('realkompetansevurdring')[0].doc.id, 'https://fylke.example.no/rkv');
+  });
+
   it('reads "23-5" as the 23/5 rule when the site writes it so', () => {
     const index = new SearchIndex(analyzer, [
       doc('regel', '23/5-regelen', '23/5-regelen', 'Med 23/5-regelen kan du få generell studiekompetanse.'),
