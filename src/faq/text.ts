@@ -96,6 +96,24 @@ export interface QueryTerm { term: string; weight: number }
 /** A thing the user asked about: alternatives, each a set of terms that together stand for it. */
 export interface Concept { word: string; alternatives: QueryTerm[][] }
 
+/** Nynorsk word forms → bokmål, built from general word lists by scripts/build-nynorsk-map.ts. */
+export const DEFAULT_NYNORSK_FORMS_FILE = fileURLToPath(new URL('./nynorsk-bokmal.json', import.meta.url));
+let nynorskForms: ReadonlyMap<string, string> | undefined;
+
+/** The generated nynorsk → bokmål forms, read once per process (an absent file means none). */
+export function loadNynorskForms(file: string = DEFAULT_NYNORSK_FORMS_FILE): ReadonlyMap<string, string> {
+  if (file === DEFAULT_NYNORSK_FORMS_FILE && nynorskForms) return nynorskForms;
+  let forms: Record<string, string> = {};
+  try {
+    forms = (JSON.parse(readFileSync(file, 'utf8')) as { forms?: Record<string, string> }).forms ?? {};
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file}: ${(err as Error).message}`, { cause: err });
+  }
+  const map = new Map(Object.entries(forms));
+  if (file === DEFAULT_NYNORSK_FORMS_FILE) nynorskForms = map;
+  return map;
+}
+
 export class Analyzer {
   private readonly stemmer = snowball.newStemmer('norwegian');
   private readonly stop: Set<string>;
@@ -107,7 +125,11 @@ export class Analyzer {
   /** Nynorsk form (as written, and folded) → bokmål form, from the lexicon. */
   private readonly nynorskMap = new Map<string, string>();
 
-  constructor(readonly lexicon: Lexicon) {
+  /**
+   * `forms`: nynorsk word forms → bokmål from general word lists (see loadNynorskForms), consulted
+   * after the lexicon's own `nynorsk` list.
+   */
+  constructor(readonly lexicon: Lexicon, private readonly forms: ReadonlyMap<string, string> = loadNynorskForms()) {
     for (const [ny, bm] of Object.entries(lexicon.nynorsk)) {
       if (ny === bm || bm.includes(' ')) continue;
       this.nynorskMap.set(ny, bm);
@@ -172,11 +194,12 @@ export class Analyzer {
   /**
    * The bokmål form of a nynorsk word, for the search on both sides (a nynorsk site meets a
    * bokmål question and the other way round): the lexicon's list of forms first ("vaksne",
-   * "skule", "noreg"), then the regular endings bokmål writes otherwise (see nynorskEndings).
+   * "skule", "noreg"), then the generated forms ("byrja" → "begynte", "sitja" → "sitte"; only
+   * forms bokmål does not have), then the regular endings bokmål writes otherwise (see nynorskEndings).
    * A bokmål word comes back as it is.
    */
   bokmal(word: string): string {
-    return this.nynorskMap.get(word) ?? nynorskEndings(word);
+    return this.nynorskMap.get(word) ?? this.forms.get(word) ?? nynorskEndings(word);
   }
 
   /**

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { Analyzer, Decompounder, editDistance, fold, loadLexicon, nynorskEndings } from '../../src/faq/text.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Analyzer, Decompounder, editDistance, fold, loadLexicon, loadNynorskForms, nynorskEndings } from '../../src/faq/text.js';
 
 describe('Norwegian text analysis', () => {
   const a = new Analyzer(loadLexicon());
@@ -35,6 +38,33 @@ describe('Norwegian text analysis', () => {
     assert.equal(nynorskEndings('følgje'), 'følge');
     assert.equal(nynorskEndings('sikkerheita'), 'sikkerheten');
     assert.equal(nynorskEndings('fagbrev'), 'fagbrev');
+  });
+
+  it('stems nynorsk forms from the general word lists as their bokmål forms, and leaves bokmål words alone', () => {
+    // Verbs whose nynorsk forms no ending rule reaches, from the generated nynorsk-bokmal.json.
+    assert.equal(a.stem('byrja'), a.stem('begynte'));
+    assert.equal(a.stem('sitja'), a.stem('sitte'));
+    assert.equal(a.stem('utfordringar'), a.stem('utfordringer'));
+    // A word both languages write keeps its bokmål meaning ("same" is a Sámi person in bokmål).
+    assert.equal(a.stem('same'), a.stem('samer'));
+    for (const w of ['skole', 'søke', 'fagbrev', 'voksne', 'helse', 'begynte']) assert.equal(a.bokmal(w), w, w);
+    // Without the generated forms, only the lexicon and the regular endings apply.
+    const bare = new Analyzer(loadLexicon(), new Map());
+    assert.notEqual(bare.stem('byrja'), bare.stem('begynte'));
+    assert.equal(bare.stem('vaksne'), bare.stem('voksne'));
+  });
+
+  it('reads the generated forms from a file, and an absent file as none', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nn-'));
+    try {
+      writeFileSync(join(dir, 'forms.json'), JSON.stringify({ forms: { kvelv: 'kvelve' } }));
+      assert.equal(loadNynorskForms(join(dir, 'forms.json')).get('kvelv'), 'kvelve');
+      assert.equal(loadNynorskForms(join(dir, 'missing.json')).size, 0);
+      writeFileSync(join(dir, 'broken.json'), '{ "forms": ');
+      assert.throws(() => loadNynorskForms(join(dir, 'broken.json')), /broken\.json/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('finds English words by their base form and drops English function words', () => {
