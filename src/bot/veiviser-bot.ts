@@ -159,7 +159,7 @@ export class VeiviserBot extends TeamsActivityHandler {
     }
     if (this.o.tickets && (await this.o.tickets.onText(turn, text))) return;
     if (this.o.booking && (await this.o.booking.onText(turn, text))) return;
-    if (/^(hjelp|help|\?|hei|hallo|start)[.!]?$/i.test(text)) {
+    if (/^(hjelp|help|\?+|hei|hallo|start|test)[.!]?$/i.test(text)) {
       await turn.send({ attachments: [this.welcomeCard(nb.welcome.helpTitle)] });
       return;
     }
@@ -201,12 +201,13 @@ export class VeiviserBot extends TeamsActivityHandler {
         candidates: result.candidates.map((h, rank) => ({ id: h.doc.id, rank, heading: h.doc.heading, title: h.doc.title, line: faq.firstLine(h.doc) })),
       });
     } else if (result.decision === 'nav') card = renderCard('nav', nb.nav);
-    else card = this.escalateCard(text);
+    else card = this.escalateCard(text, result.caseQuestion);
     await turn.sendCard(card);
   }
 
-  private escalateCard(question: string): Record<string, unknown> {
-    return renderCard('escalate', { ...nb.escalate, contactUrl: this.o.contactUrl(), question: question.slice(0, 2000), canEscalate: Boolean(this.o.tickets), escalateTitle: nb.escalate.toTeam });
+  private escalateCard(question: string, caseQuestion = false): Record<string, unknown> {
+    const texts = caseQuestion ? { ...nb.escalate, title: nb.escalate.caseTitle, text: nb.escalate.caseText, tips: nb.escalate.caseTips } : nb.escalate;
+    return renderCard('escalate', { ...texts, contactUrl: this.o.contactUrl(), question: question.slice(0, 2000), canEscalate: Boolean(this.o.tickets), escalateTitle: nb.escalate.toTeam });
   }
 
   private answerCard(faq: FaqService, doc: SectionDoc, question: string, questionId: string, feedback: 'none' | 'yes' | 'no', others: SectionDoc[] = [], navNote = false): Record<string, unknown> {

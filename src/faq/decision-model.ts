@@ -240,8 +240,8 @@ export interface FitRow {
   y3?: 0 | 1;
   /** The site can answer it (for the cut-offs' figures). */
   answerable: boolean;
-  /** Sorted out before the model: no hit at all. */
-  gated?: 'nohit';
+  /** Sorted out before the model (always escalated): no hit at all, or a question about one bruker's own case. */
+  gated?: 'nohit' | 'case';
   /** Names a NAV benefit or measure: answered from the county only when P1 reaches the answer cut-off, else sent to NAV. */
   navNamed?: boolean;
   /** Fold for cross-validation of the cut-offs (a county). */
@@ -360,7 +360,7 @@ export const LIMITS = { wrong: 5, clarify: 30, unansweredOk: 85 };
 
 function decisionsFor(rows: FitRow[], probs: { p1: number; p3: number }[], a: number, c: number): ('answer' | 'clarify' | 'escalate' | 'nav')[] {
   return rows.map((r, i) => {
-    if (r.gated === 'nohit') return 'escalate';
+    if (r.gated) return 'escalate';
     const d = decideOn(probs[i].p1, probs[i].p3, { answer: a, clarify: c });
     return r.navNamed && d !== 'answer' ? 'nav' : d;
   });

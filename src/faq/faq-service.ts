@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { StoredPage } from './crawler.js';
 import { SearchIndex, type Hit, type SearchResult, type SectionDoc } from './search-index.js';
 import { excerpt } from './excerpt.js';
-import { Analyzer } from './text.js';
+import { Analyzer, isCaseQuestion } from './text.js';
 import type { Decision } from '../store/store.js';
 import { decide, type DecisionModel } from './decision-model.js';
 
@@ -66,6 +66,8 @@ export interface FaqResult {
   alternatives: Hit[];
   /** The question names a NAV benefit or measure that the county's answer does not decide: say that NAV's rules apply. */
   navNote?: boolean;
+  /** Escalated because the question asks about one bruker's own case (see isCaseQuestion), not because nothing matched. */
+  caseQuestion?: boolean;
   /** P(top page right), P(a right page among the first three), and the features they came from (not for NAV). */
   p1?: number;
   p3?: number;
@@ -100,6 +102,8 @@ export class FaqService {
     const result = this.index.query(question, 8);
     const hits = result.hits.slice(0, 5);
     const d = decide(result, this.model);
+    // One bruker's own case (an application's status, a decision, a meeting): not for a public page, whatever it matches.
+    if (isCaseQuestion(question)) return { ...d, decision: 'escalate', hits, candidates: [], alternatives: [], caseQuestion: true };
     // A NAV benefit or measure named: the county's answer only when its pages surely answer the
     // question (with the line that NAV's own rules apply to the benefit); the rest goes to NAV.
     if (this.analyzer.isNavQuestion(question)) {

@@ -300,6 +300,39 @@ function englishBases(w: string): string[] {
   return out;
 }
 
+/** Who a question about one person's own case is about: the bruker, or him or her. */
+const CASE_WHO = String.raw`(?:bruker(?:en)?|brukar(?:en)?|klient(?:en)?|han|hun|ho|henne|ham)`;
+const CASE_PATTERNS = [
+  // "søknaden til bruker", "saka til brukaren", "vedtaket til henne"
+  String.raw`\b(?:søknad(?:en)?|saka|saken|vedtak(?:et)?|klag(?:a|en)|timen|plassen)\s+(?:til|åt)\s+${CASE_WHO}\b`,
+  // "har bruker fått …", "har brukaren min søkt …", "har ikke han fått …"
+  String.raw`\b(?:har|hev|er)\s+(?:ikke\s+|ikkje\s+)?${CASE_WHO}(?:\s+(?:min|mi|vår))?\s+(?:ikke\s+|ikkje\s+)?(?:fått|søkt|sendt|kommet|komme|blitt|tatt)\b`,
+  // "hvorfor fikk bruker …", "hvorfor har han ikke …"
+  String.raw`\bhvorfor\s+(?:fikk|har)\s+(?:ikke\s+)?${CASE_WHO}\b`,
+  String.raw`\bstatus\s+(?:på|for|til)\b`,
+  String.raw`\bsjekke?\s+(?:om|status|saken|søknaden)\b`,
+  String.raw`\b(?:hva|kva|ka)\s+sa\b`,
+  String.raw`\b(?:i\s*går|i\s+forrige\s+(?:uke|veke)|forrige\s+(?:uke|veke))\b`,
+  // an identity number (the bot refuses such a message before it gets here; the CLIs do not)
+  String.raw`\b\d{6}\s?\d{5}\b`,
+];
+// \b in a JavaScript RegExp knows only ASCII letters ("på", "søkt" would end inside a word): a Unicode word boundary instead.
+const WORD_BOUNDARY = String.raw`(?:(?<=[\p{L}\p{N}])(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])(?=[\p{L}\p{N}]))`;
+const CASE_RX = new RegExp(CASE_PATTERNS.join('|').replaceAll(String.raw`\b`, WORD_BOUNDARY), 'iu');
+
+/**
+ * True when a question asks about one bruker's own case — whether an application was received or
+ * decided, why someone got a refusal, what was said at a meeting, "the case from yesterday" —
+ * rather than what the county's rules and offers are. Public pages cannot answer that, and a
+ * guess from them would mislead: without the bruker present and consenting only general
+ * questions are answered, so such a question goes to the education team (with consent), never to
+ * a page. Questions about how to send a case ("saken til fylket") or consent in general are not
+ * caught: the patterns need the person or a status word.
+ */
+export function isCaseQuestion(text: string): boolean {
+  return CASE_RX.test(text);
+}
+
 /**
  * Regular nynorsk endings in their bokmål form, before stemming: "-heit" nouns ("tryggheit",
  * "sikkerheita" → "trygghet", "sikkerheten") and the j of "-kje"/"-gje" verbs ("søkje",

@@ -50,6 +50,10 @@ export const faqTexts = {
     tips: 'Tips: still ett spørsmål om gangen, og bruk gjerne ord som «fagbrev», «inntak», «realkompetanse» eller «privatist».',
     contactTitle: 'Kontakt servicetorget',
     toTeam: 'Send til utdanningsteamet',
+    /** A question about one bruker's own case: the pages cannot answer it, the team can. */
+    caseTitle: 'Dette gjelder en bestemt brukers sak',
+    caseText: 'Fylkets nettsider svarer på generelle spørsmål, ikke på hvordan det står til med én brukers søknad, vedtak eller avtale. Det kan utdanningsteamet se på.',
+    caseTips: 'Skriv ikke navn, fødselsnummer eller helseopplysninger om brukeren i meldingen.',
   },
   nav: {
     title: 'Dette er et NAV-spørsmål',

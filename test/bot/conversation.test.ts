@@ -116,6 +116,16 @@ describe('conversations over HTTP (Teams-shaped activities, loopback Bot Connect
     assert.match(q?.text ?? '', /lunsjpausen/);
   });
 
+  it("says that one bruker's own case is for the education team, not the website, and offers to send it", async () => {
+    const card = cardOf(await ask('har bruker fått svar på søknaden om realkompetansevurdering?'))!;
+    const text = json(card);
+    assert.match(text, /Dette gjelder en bestemt brukers sak/);
+    assert.match(text, /ikke på hvordan det står til med én brukers søknad/);
+    assert.ok((card.actions as { verb?: string }[]).some((a) => a.verb === 'ticketForm'), 'the card offers «Send til utdanningsteamet»');
+    const q = (await h.app.store.listQuestions()).at(-1);
+    assert.equal(q?.outcome, 'escalate');
+  });
+
   it("sends NAV's own benefit questions to NAV's routines instead of answering", async () => {
     const card = json(cardOf(await ask('kan bruker beholde AAP mens hun tar fagbrev?')));
     assert.match(card, /NAV-spørsmål/);

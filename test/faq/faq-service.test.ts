@@ -92,6 +92,16 @@ describe('FAQ decisions and excerpts (small corpus, a hand-set decision model)',
     assert.equal(faq.ask('hvem kan bli praksiskandidat').navNote, undefined, 'no NAV note on ordinary answers');
   });
 
+  it("sends a question about one bruker's own case to the team, even when a page matches its words", () => {
+    const general = faq.ask('hvem kan bli praksiskandidat');
+    assert.equal(general.decision, 'answer');
+    const own = faq.ask('har bruker fått svar på søknaden om å bli praksiskandidat?');
+    assert.equal(own.decision, 'escalate');
+    assert.equal(own.caseQuestion, true);
+    assert.deepEqual(own.candidates, []);
+    assert.equal(general.caseQuestion, undefined);
+  });
+
   it('escalates when nothing covers the question', () => {
     assert.equal(faq.ask('busskort for elever i Bergen').decision, 'escalate');
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Analyzer, Decompounder, editDistance, fold, loadLexicon, loadNynorskForms, nynorskEndings } from '../../src/faq/text.js';
+import { Analyzer, Decompounder, editDistance, fold, isCaseQuestion, loadLexicon, loadNynorskForms, nynorskEndings } from '../../src/faq/text.js';
 
 describe('Norwegian text analysis', () => {
   const a = new Analyzer(loadLexicon());
@@ -52,6 +52,27 @@ describe('Norwegian text analysis', () => {
     const bare = new Analyzer(loadLexicon(), new Map());
     assert.notEqual(bare.stem('byrja'), bare.stem('begynte'));
     assert.equal(bare.stem('vaksne'), bare.stem('voksne'));
+  });
+
+  it("tells a question about one bruker's own case from a general one", () => {
+    for (const q of [
+      'har bruker fått svar på rkv-søknaden sin? sendt i mars',
+      'Hva er status på søknaden til brukeren min som søkte vg2 helse i februar?',
+      'Har brukaren min fått plass på påbygg i haust?',
+      'kan dere sjekke om brukeren min er tatt opp på helsefag?',
+      'hvorfor fikk bruker avslag på lærekontrakt',
+      'hva sa karriereveilederen til bruker på møtet',
+      'den saken fra i går',
+      'Hvorfor har ikke bruker fått svar på RKV-søknaden sin ennå?',
+    ]) assert.equal(isCaseQuestion(q), true, q);
+    for (const q of [
+      'Har bruker rett til videregående når hun har fått fagbrev?',
+      'Må vi ha samtykke fra bruker før vi sender saken til fylket?',
+      'korleis melde inn ei sak til utdanningsteamet i fylket',
+      'ventetid fra søknad til fagprøve',
+      'hvor lang er saksbehandlingstiden for søknad om realkompetansevurdering',
+      'søknadsfrist for voksne',
+    ]) assert.equal(isCaseQuestion(q), false, q);
   });
 
   it('reads the generated forms from a file, and an absent file as none', () => {
