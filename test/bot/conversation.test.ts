@@ -102,9 +102,10 @@ describe('conversations over HTTP (Teams-shaped activities, loopback Bot Connect
     assert.equal(q2.choice?.rank, 1);
   });
 
-  it('shows the help card on "hjelp"', async () => {
+  it('shows the help card on "hjelp", and on "test" (someone checking that the bot works)', async () => {
     const card = json(cardOf(await ask('hjelp')));
     assert.match(card, /Dette kan Veiviser hjelpe med/);
+    assert.match(json(cardOf(await ask('test'))), /Dette kan Veiviser hjelpe med/);
   });
 
   it('says plainly when it has no good answer, and points to a human', async () => {
