@@ -200,7 +200,7 @@ export function printCounties(title: string, rows: { county: County; figures: Co
   const held = rows.filter((r) => r.county.role === 'held-out');
   const heldOut = held.length ? meanOf(held) : undefined;
   if (heldOut && held.length < evaluation.length) console.log(line('mean, held-out counties', heldOut));
-  console.log('* search and lexicon tuned on its questions; (dev) its questions were looked at while developing; others held out');
+  console.log('* search and lexicon tuned on its questions (its decision is still fitted without it); (dev) its questions were looked at while developing; others held out');
   for (const n of notes) console.log(n);
   console.log('targets (leave-one-county-out): top-1 >= 85, top-3 >= 95, right >= 85, wrong <= 5, escalated <= 8, to NAV <= 1, clarify <= 30, unans.ok >= 85');
   return { all, unseen, heldOut };

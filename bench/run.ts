@@ -12,7 +12,6 @@ if (!only || only === 'quality') {
   printCounties(
     'FAQ quality, leave-one-county-out: the decision fitted on the other counties, measured on this one (same path as npm run ingest / npm run ask; % of answerable questions, last column % of the others)',
     locoBench(data),
-    ['* the lexicon and search were tuned on this county\'s questions (its decision here is still held out).'],
   );
   printCounties(
     'For comparison, the shipped decision model (src/faq/decision-model.json, fitted on all of these counties: in-sample, not an honest figure)',
