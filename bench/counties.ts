@@ -166,11 +166,41 @@ export function fitOn(data: CountyData[], at = new Date().toISOString().slice(0,
  * Leave-one-county-out: for each county, the decision fitted on all the others (weights and
  * cut-offs), then that county's questions asked through FaqService as the bot asks them.
  */
-export function locoBench(data: CountyData[]): { county: County; figures: CountyFigures; model: DecisionModel }[] {
+export function locoBench(data: CountyData[]): { county: County; figures: CountyFigures; model: DecisionModel; outcomes: CountyOutcome[] }[] {
   return data.map((d) => {
     const model = fitOn(data.filter((o) => o !== d));
-    return { county: d.county, model, figures: countyFigures(askCounty(d.county, d.crawled, model)) };
+    const outcomes = askCounty(d.county, d.crawled, model);
+    return { county: d.county, model, figures: countyFigures(outcomes), outcomes };
   });
+}
+
+/**
+ * How far a mean over counties could move by chance in which questions were written: 95 %
+ * intervals from 1,000 bootstrap resamples of each county's questions (seeded, so a run repeats).
+ * The counties themselves are not resampled, so this is the questions' noise only.
+ */
+export function bootstrapMean(rows: { outcomes: CountyOutcome[] }[], keys: (keyof CountyFigures)[], rounds = 1000): Record<string, [number, number]> {
+  let seed = 0x9e3779b9;
+  const rand = (): number => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const samples: Record<string, number[]> = Object.fromEntries(keys.map((k) => [k, []]));
+  for (let r = 0; r < rounds; r++) {
+    const sums: Record<string, number> = {};
+    for (const row of rows) {
+      const n = row.outcomes.length;
+      const f = countyFigures(Array.from({ length: n }, () => row.outcomes[Math.floor(rand() * n)]));
+      for (const k of keys) sums[k] = (sums[k] ?? 0) + (f[k] as number) / rows.length;
+    }
+    for (const k of keys) samples[k].push(sums[k]);
+  }
+  return Object.fromEntries(keys.map((k) => {
+    const xs = samples[k].sort((a, b) => a - b);
+    return [k, [xs[Math.floor(0.025 * rounds)], xs[Math.ceil(0.975 * rounds) - 1]]];
+  }));
 }
 
 const COLUMNS: [keyof CountyFigures, string][] = [
@@ -186,7 +216,7 @@ function meanOf(rows: { figures: CountyFigures }[]): CountyFigures {
  * Prints a table of per-county figures with the means; returns the means (all counties, the ones
  * whose search was not tuned on them, and the held-out ones).
  */
-export function printCounties(title: string, rows: { county: County; figures: CountyFigures }[], notes: string[] = []): { all: CountyFigures; unseen?: CountyFigures; heldOut?: CountyFigures } {
+export function printCounties(title: string, rows: { county: County; figures: CountyFigures; outcomes?: CountyOutcome[] }[], notes: string[] = []): { all: CountyFigures; unseen?: CountyFigures; heldOut?: CountyFigures } {
   console.log(`\n${title}`);
   console.log(`${'county'.padEnd(26)} ${'ans/other'.padStart(9)} ${COLUMNS.map(([, h]) => h.padStart(8)).join(' ')}`);
   const line = (name: string, f: CountyFigures) => `${name.padEnd(26)} ${`${f.answerable}/${f.unanswerable}`.padStart(9)} ${COLUMNS.map(([k]) => `${f[k].toFixed(1)}`.padStart(8)).join(' ')}`;
@@ -200,6 +230,13 @@ export function printCounties(title: string, rows: { county: County; figures: Co
   const held = rows.filter((r) => r.county.role === 'held-out');
   const heldOut = held.length ? meanOf(held) : undefined;
   if (heldOut && held.length < evaluation.length) console.log(line('mean, held-out counties', heldOut));
+  const interval = (label: string, group: typeof rows): void => {
+    if (!group.length || !group.every((r) => r.outcomes)) return;
+    const ci = bootstrapMean(group as { outcomes: CountyOutcome[] }[], COLUMNS.map(([k]) => k));
+    console.log(`${label.padEnd(26)} ${''.padStart(9)} ${COLUMNS.map(([k]) => `${ci[k][0].toFixed(0)}–${ci[k][1].toFixed(0)}`.padStart(8)).join(' ')}`);
+  };
+  if (unseen) interval('  95 %, evaluation mean', evaluation);
+  if (heldOut && held.length < evaluation.length) interval('  95 %, held-out mean', held);
   console.log('* search and lexicon tuned on its questions (its decision is still fitted without it); (dev) its questions were looked at while developing; others held out');
   for (const n of notes) console.log(n);
   console.log('targets (leave-one-county-out): top-1 >= 85, top-3 >= 95, right >= 85, wrong <= 5, escalated <= 8, to NAV <= 1, clarify <= 30, unans.ok >= 85');
