@@ -104,7 +104,7 @@ export class BookingEdge {
   async onText(turn: Turn, text: string): Promise<boolean> {
     if (turn.conversation.type !== 'personal') return false;
     const t = fold(text.toLowerCase()).replace(/[.!?]+$/, '').trim();
-    if (/^(book|bestill( en)? (samtale|trepartssamtale)|trepartssamtale)$/.test(t)) {
+    if (/^(book|bestill( en)? (samtale|trepartssamtale)|trepartssamtale)$/.test(t) || asksToBookATalk(t)) {
       await turn.sendCard(bookingFormCard({ regions: this.regions(), draft: await this.rememberedRegion(turn) }));
       return true;
     }
@@ -343,4 +343,18 @@ export class BookingEdge {
 /** The acting Teams user as a booking actor (`fallbackName` when Teams sends no name). */
 function actorOf(turn: Turn, fallbackName: string): Actor {
   return { id: turn.actorId, name: turn.actor.name ?? fallbackName };
+}
+
+/**
+ * A message that asks to book a three-way talk in the veileder's own words ("kan jeg bestille
+ * trepartssamtale?", "hvordan booker jeg en samtale med karriereveileder", "sette opp trepartsmøte"):
+ * a booking verb (not "avtale", which is as often the agreement) and a talk. Booking is what Veiviser itself does, so it opens the form rather than
+ * searching the county's pages for it. A question about what a three-way talk is (no booking verb)
+ * stays a question for the FAQ. `t` is lower case and folded (no æøå).
+ */
+export function asksToBookATalk(t: string): boolean {
+  const verb = /(^|\s)(bestill\w*|book\w*|sette opp|sett opp)(\s|$)/.test(t);
+  // "trepartsmøte" is folded to "trepartsmote"; "trepartssamarbeid" (the county's cooperation) is not a talk.
+  const talk = /samtale|trepartsmote/.test(t);
+  return verb && talk;
 }

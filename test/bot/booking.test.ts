@@ -41,6 +41,19 @@ describe('booking a three-way talk over HTTP (embedded calendar, demo counsellor
   const draft = { brukerAlias: 'AB', region: 'Nordfjord', format: 'teams', topic: 'karriereveiledning', duration: 45, timeOfDay: 'any', veilederJoins: 'true' };
   let slotActions: Action[] = [];
 
+  it('asking in one\'s own words to book a three-way talk opens the form; a question about the cooperation agreement stays a question', async () => {
+    for (const text of ['kan jeg bestille trepartssamtale?', 'Hvordan booker jeg en samtale med karriereveileder', 'sette opp trepartsmøte med bruker']) {
+      const from = h.sent.length;
+      await h.post(teamsActivity(h, { ...personal(kari), text }));
+      const card = await waitFor((s) => s.conversationId === `a:personal-${kari.id}`, from);
+      assert.match(json(cardOf(card)), /Bestill en trepartssamtale/, text);
+    }
+    const from = h.sent.length;
+    await h.post(teamsActivity(h, { ...personal(kari), text: 'avtale om trepartssamarbeid mellom NAV og fylket' }));
+    const faq = await waitFor((s) => s.conversationId === `a:personal-${kari.id}`, from);
+    assert.doesNotMatch(json(cardOf(faq)), /Bestill en trepartssamtale/, 'the cooperation agreement is a question, not a booking');
+  });
+
   it('"book" shows the form; the form gives 3–5 concrete slots on different days', async () => {
     const from = h.sent.length;
     await h.post(teamsActivity(h, { ...personal(kari), text: 'book' }));
