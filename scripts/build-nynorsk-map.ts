@@ -26,8 +26,9 @@ import { Analyzer, DEFAULT_NYNORSK_FORMS_FILE, loadLexicon } from '../src/faq/te
 const HUNSPELL = '/usr/share/hunspell';
 const MAX_LENGTH = 10;
 
-function run(cmd: string, args: string[], input?: string): string {
-  const r = spawnSync(cmd, args, { input, maxBuffer: 1 << 30, encoding: 'latin1' });
+/** Runs a tool and returns its output read as ISO-8859-1 (hunspell's files are; Apertium writes files). */
+function run(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { maxBuffer: 1 << 30, encoding: 'latin1' });
   if (r.error || r.status !== 0) {
     throw new Error(`${cmd} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`}). Install: apt-get install hunspell-no hunspell-tools apertium-nno-nob`);
   }
@@ -36,8 +37,7 @@ function run(cmd: string, args: string[], input?: string): string {
 
 /** All word forms of a hunspell dictionary (the files are ISO-8859-1). */
 function forms(lang: 'nn_NO' | 'nb_NO'): string[] {
-  const out = run('unmunch', [`${HUNSPELL}/${lang}.dic`, `${HUNSPELL}/${lang}.aff`]);
-  return Buffer.from(out, 'latin1').toString('latin1').split('\n').map((w) => w.trim()).filter(Boolean);
+  return run('unmunch', [`${HUNSPELL}/${lang}.dic`, `${HUNSPELL}/${lang}.aff`]).split('\n').map((w) => w.trim()).filter(Boolean);
 }
 
 const bokmal = new Set(forms('nb_NO'));
