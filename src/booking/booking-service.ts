@@ -273,7 +273,7 @@ export class BookingService {
 
   private async load(id: string): Promise<Booking> {
     const b = await this.d.store.getBooking(id);
-    if (!b) throw new DomainError('not-found', 'Fant ikke forespørselen.');
+    if (!b) throw new DomainError('not-found', bookingTexts.notFound);
     return b;
   }
 
@@ -288,7 +288,7 @@ export class BookingService {
     if (r.ok) return r.booking;
     if (r.reason === 'taken') throw new SlotTakenError();
     if (r.reason === 'stale') throw new DomainError('stale', 'Forespørselen er endret siden du så den.');
-    throw new DomainError('not-found', 'Fant ikke forespørselen.');
+    throw new DomainError('not-found', bookingTexts.notFound);
   }
 
   /** The state a booking is in, for tests and cards. */

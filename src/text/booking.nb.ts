@@ -22,6 +22,8 @@ export const bookingTexts = {
   noSlots: 'Fant ingen ledige tider de neste ukene for det du valgte. Prøv en annen region, form eller tid på dagen.',
   more: 'Andre tider',
   taken: 'Tiden ble nettopp tatt av en annen. Her er nye forslag.',
+  /** A talk that does not exist (or, in the tab, is not the asker's: ids cannot be probed). */
+  notFound: 'Fant ikke samtalen.',
   /** A card action on a talk by someone who is neither its veileder nor its counsellor. */
   notYourTalk: 'Bare veilederen eller rådgiveren samtalen gjelder, kan gjøre dette.',
   states: { holdt: 'Venter på svar fra rådgiveren', foreslatt: 'Rådgiveren foreslår et annet tidspunkt', bekreftet: 'Bekreftet', avslatt: 'Avslått', utlopt: 'Utløpt – ingen svar', avlyst: 'Avlyst' } as Record<BookingState, string>,

@@ -3,9 +3,8 @@
  * the counsellor when the veileder did. The talk is booked (or moved) to that time.
  */
 import type { Booking } from '../model.js';
-import { loadTalk, type Actor, type BookingCommandDeps, type TalkRef } from './actor.js';
+import { type Actor, type BookingCommandDeps, type TalkRef } from './actor.js';
 
 export async function acceptProposal(d: Pick<BookingCommandDeps, 'service' | 'store'>, input: TalkRef, actor: Actor): Promise<Booking> {
-  const b = await loadTalk(d.store, input.bookingId);
-  return d.service.acceptProposal({ bookingId: b.id, actor: { id: actor.id, name: actor.name, mailbox: actor.mailbox }, expectedVersion: input.expectedVersion });
+  return d.service.acceptProposal({ bookingId: input.bookingId, actor: { id: actor.id, name: actor.name, mailbox: actor.mailbox }, expectedVersion: input.expectedVersion });
 }

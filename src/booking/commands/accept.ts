@@ -1,8 +1,7 @@
 /** Command: the counsellor accepts a requested talk (the calendar event is created once; both sides are told). */
 import type { Booking } from '../model.js';
-import { loadTalk, type Actor, type BookingCommandDeps, type TalkRef } from './actor.js';
+import { type Actor, type BookingCommandDeps, type TalkRef } from './actor.js';
 
 export async function acceptTalk(d: Pick<BookingCommandDeps, 'service' | 'store'>, input: TalkRef, actor: Actor): Promise<Booking> {
-  const b = await loadTalk(d.store, input.bookingId);
-  return d.service.accept({ bookingId: b.id, actor: { id: actor.id, name: actor.name, mailbox: actor.mailbox }, expectedVersion: input.expectedVersion });
+  return d.service.accept({ bookingId: input.bookingId, actor: { id: actor.id, name: actor.name, mailbox: actor.mailbox }, expectedVersion: input.expectedVersion });
 }

@@ -11,6 +11,7 @@ import type { BookingService } from '../booking-service.js';
 import type { Counsellor } from '../counsellors.js';
 import { isCounsellorOf, isVeilederOf, type Booking } from '../model.js';
 import type { SuggestRules } from '../suggest.js';
+import { bookingTexts } from '../../text/booking.nb.js';
 
 /**
  * The person acting. `mailbox`: the counsellor mailbox this user is linked to, if any (the edge
@@ -40,8 +41,9 @@ export interface TalkRef {
   expectedVersion: number;
 }
 
-export const NOT_FOUND = 'Fant ikke samtalen.';
+export const NOT_FOUND = bookingTexts.notFound;
 
+/** The talk, for a command that needs it before BookingService does (propose: the talk's length). */
 export async function loadTalk(store: Pick<Store, 'getBooking'>, id: string): Promise<Booking> {
   const b = await store.getBooking(id);
   if (!b) throw new DomainError('not-found', NOT_FOUND);

@@ -3,9 +3,8 @@
  * with the comment, and the other side is told. The bot's «Avlys» and the tab's «Avlys» both come here.
  */
 import type { Booking } from '../model.js';
-import { loadTalk, type Actor, type BookingCommandDeps, type TalkRef } from './actor.js';
+import { type Actor, type BookingCommandDeps, type TalkRef } from './actor.js';
 
 export async function cancelTalk(d: Pick<BookingCommandDeps, 'service' | 'store'>, input: TalkRef & { comment?: string }, actor: Actor): Promise<Booking> {
-  const b = await loadTalk(d.store, input.bookingId);
-  return d.service.cancel({ bookingId: b.id, actor: { id: actor.id, name: actor.name, mailbox: actor.mailbox }, comment: input.comment ?? '', expectedVersion: input.expectedVersion });
+  return d.service.cancel({ bookingId: input.bookingId, actor: { id: actor.id, name: actor.name, mailbox: actor.mailbox }, comment: input.comment ?? '', expectedVersion: input.expectedVersion });
 }
