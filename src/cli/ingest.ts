@@ -38,15 +38,13 @@ async function main(): Promise<void> {
     throw new Error(`Ugyldig start-URL: ${startUrl}`);
   }
   const store = await openStore(config);
-  // Instances of the app may share a PostgreSQL store: crawl only with the one crawl's claim.
-  const claim = store.capabilities?.sharedByInstances ? await store.claimCrawl() : undefined;
-  if (store.capabilities?.sharedByInstances && !claim) {
-    await store.close();
-    throw new Error('en annen prosess henter nettstedet inn i databasen akkurat nå; prøv igjen senere');
-  }
+  // Instances of the app may share a PostgreSQL store: crawl only with the one crawl's claim (a
+  // lowdb store this process just opened always gives it).
+  const claim = await store.claimCrawl();
   const tty = process.stderr.isTTY;
   let last = 0;
   try {
+    if (!claim) throw new Error('en annen prosess henter nettstedet inn i databasen akkurat nå; prøv igjen senere');
     const result = await ingestSite(store, {
       startUrl,
       concurrency: values.concurrency ? Number(values.concurrency) : undefined,
