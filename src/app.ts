@@ -43,7 +43,7 @@ import { createServer } from './server.js';
 import { Housekeeping } from './ops/housekeeping.js';
 import { Metrics } from './ops/metrics.js';
 import { readinessChecks } from './ops/readiness.js';
-import { PgRateLimitStore } from './ops/rate-limit-store.js';
+import { sharedLimitStore } from './ops/rate-limit-store.js';
 import type { Store } from './store/store.js';
 import { TeamDirectory } from './bot/team-directory.js';
 import { createTabApi } from './tab/api.js';
@@ -110,11 +110,10 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   extraRoutes.use(await tabRoutes(config, overrides, { store, tickets, log, clock, faq, site, directory, worker, counsellors: booking.counsellors, bookings: booking.bookings }));
   const metrics = new Metrics(store);
   const bot = new VeiviserBot({ onQuestion: (outcome) => metrics.questions.inc({ outcome }), faq: () => faq.current(), store, log, allowedTenantIds: config.allowedTenantIds, contactUrl: () => site.contactUrl, maxMessageLength: config.maxMessageLength, tickets: ticketEdge, booking: booking.bookingEdge });
-  const rateLimits = store.capabilities?.rateLimits;
   const app = createServer({
     bot: adapter.endpoint(bot), log, isReady: () => Boolean(faq.current()), routes: extraRoutes, metrics, readiness: readinessChecks(store, booking.calendar, booking.counsellors),
     rateLimitPerMinute: config.rateLimitPerMinute, metricsToken: config.metricsToken, requireAuth: Boolean(config.bot), trustProxyHops: config.trustProxyHops,
-    rateLimitStore: rateLimits ? new PgRateLimitStore(rateLimits, 'msg:') : undefined,
+    rateLimitStore: sharedLimitStore(store, 'msg:'),
   });
   const { server, url } = await listen(app, config);
   booking.icsLinks.listeningAt(url);
@@ -267,12 +266,11 @@ async function tabRoutes(config: Config, overrides: AppOverrides, p: { store: St
     // Local mode only: never with NODE_ENV=production, never with bot credentials.
     devSecret: config.env !== 'production' && !config.bot ? await store.secret('tab-dev-login') : undefined,
   });
-  const rateLimits = store.capabilities?.rateLimits;
   const routes = express.Router();
   routes.use(createTabPage(tabClient()));
   routes.use(createTabApi({
     auth: tabAuth, store, tickets, log, counsellors, clock, topicLabels: () => faq.topicLabels(), rateLimitPerMinute: config.rateLimitPerMinute * 5,
-    rateLimitStore: rateLimits ? new PgRateLimitStore(rateLimits, 'tab:') : undefined,
+    rateLimitStore: sharedLimitStore(store, 'tab:'),
     roster: directory,
     settings: () => ({ siteUrl: site.url, demoSite: Boolean(site.demo), curatedEntries: site.curated.length, decision: decisionSummary(faq.decisionModel()), recrawlMinutes: config.recrawlMinutes, counsellorsFile: config.counsellorsFile ?? 'src/booking/counsellors.demo.json' }),
     crawl: {

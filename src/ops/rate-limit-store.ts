@@ -4,7 +4,13 @@
  * instance. Without them the limiter keeps its counts in memory (one process).
  */
 import type { Options, Store as LimitStore } from 'express-rate-limit';
-import type { RateLimitCounts } from '../store/store.js';
+import type { RateLimitCounts, Store } from '../store/store.js';
+
+/** The limiter's shared store under `prefix` when the store keeps shared counts; else undefined (counts in memory). */
+export function sharedLimitStore(store: Pick<Store, 'capabilities'>, prefix: string): PgRateLimitStore | undefined {
+  const counts = store.capabilities?.rateLimits;
+  return counts ? new PgRateLimitStore(counts, prefix) : undefined;
+}
 
 export class PgRateLimitStore implements LimitStore {
   private windowMs = 60_000;
