@@ -69,8 +69,10 @@ const list = (v: string | undefined): string[] => (v ?? '').split(',').map((x) =
 const file = (v: string | undefined): string | undefined => (v ? resolve(v) : undefined);
 type EnvValues = z.output<typeof Env>;
 
-/** Where the data is kept, and the FAQ's files: what the app and the command-line tools share. */
-const storeAndFaqFiles = (e: Pick<EnvValues, 'VEIVISER_DATA_DIR' | 'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'FAQ_CURATED_FILE' | 'FAQ_LEXICON_FILE' | 'FAQ_DECISION_MODEL_FILE'>) => ({
+/** The variables the app and the command-line tools share: where the data is kept, and the FAQ's files. */
+const ToolEnv = Env.pick({ VEIVISER_DATA_DIR: true, DATABASE_URL: true, DATABASE_POOL_SIZE: true, FAQ_CURATED_FILE: true, FAQ_LEXICON_FILE: true, FAQ_DECISION_MODEL_FILE: true });
+
+const storeAndFaqFiles = (e: z.output<typeof ToolEnv>) => ({
   dataDir: resolve(e.VEIVISER_DATA_DIR),
   /** PostgreSQL for several instances; undefined = the lowdb files in dataDir (one process). */
   database: e.DATABASE_URL ? { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : undefined,
@@ -161,7 +163,7 @@ const ConfigSchema = Env.superRefine(checkCombinations).transform((e) => ({
 export type Config = z.output<typeof ConfigSchema>;
 
 /** What the command-line tools (npm run ingest, npm run ask) need: the store and the FAQ's files. */
-const ToolSchema = Env.pick({ VEIVISER_DATA_DIR: true, DATABASE_URL: true, DATABASE_POOL_SIZE: true, FAQ_CURATED_FILE: true, FAQ_LEXICON_FILE: true, FAQ_DECISION_MODEL_FILE: true }).transform(storeAndFaqFiles);
+const ToolSchema = ToolEnv.transform(storeAndFaqFiles);
 
 export type ToolConfig = z.output<typeof ToolSchema>;
 
