@@ -9,8 +9,9 @@ import type { CommandContext } from './context.js';
 /** Returns how many waiting tickets were sent. */
 export async function sendWaitingTickets(c: CommandContext): Promise<number> {
   let sent = 0;
+  const channels = await c.store.listEscalationChannels();
   for (const t of await waitingForChannel(c.store)) {
-    const ch = routeTicket(await c.store.listEscalationChannels(), t.section, t.region);
+    const ch = routeTicket(channels, t.section, t.region);
     if (ch && (await c.service.sendToChannel(t.id, { conversationKey: ch.conversationKey, teamId: ch.teamId, cardMessageId: randomUUID() }))) sent++;
   }
   if (sent) c.kickOutbox?.();
