@@ -5,8 +5,8 @@
  */
 import type { TicketAction } from '../tickets/model.js';
 
-/** A ticket history event in words («sist: tatt av Ola»), never its key. */
-const ACTION_LABELS: Record<TicketAction, string> = {
+/** A ticket history event in words («sist: tatt av Ola»), never its key; the tab page shows the same words. */
+export const ACTION_LABELS: Record<TicketAction, string> = {
   opprettet: 'opprettet', tatt: 'tatt', tildelt: 'tildelt', besvart: 'besvart', spurt: 'spørsmål til veileder', 'info-lagt-til': 'info fra veileder',
   lukket: 'lukket', trukket: 'trukket', gjenapnet: 'gjenåpnet', lost: 'løst', 'lagret-som-faq': 'lagret som FAQ', leveringsfeil: 'leveringsfeil', purret: 'påminnelse', 'sendt-til-kanal': 'sendt til kanalen',
 };

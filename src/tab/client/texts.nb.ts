@@ -1,4 +1,6 @@
 /** The tab's Norwegian (bokmål) texts, in one place: a translation is a new file. */
+import { ACTION_LABELS } from '../../text/tab.nb.js';
+
 export const t = {
   title: 'Veiviser – oversikt',
   skip: 'Hopp til innholdet',
@@ -81,10 +83,7 @@ export const t = {
     back: 'Tilbake til listen',
     redacted: 'Teksten er slettet etter oppbevaringstiden.',
   },
-  actions: {
-    opprettet: 'opprettet', tatt: 'tatt', tildelt: 'tildelt', besvart: 'besvart', spurt: 'spørsmål til veileder', 'info-lagt-til': 'info fra veileder',
-    lukket: 'lukket', trukket: 'trukket', gjenapnet: 'gjenåpnet', lost: 'løst', 'lagret-som-faq': 'lagret som FAQ', leveringsfeil: 'leveringsfeil', purret: 'påminnelse', 'sendt-til-kanal': 'sendt til kanalen',
-  } as Record<string, string>,
+  actions: ACTION_LABELS as Record<string, string>,
   age: (h: number) => (h < 1 ? 'under 1 t' : h < 48 ? `${h} t` : `${Math.floor(h / 24)} d`),
   bookinger: {
     when: 'Tidsrom',
