@@ -43,17 +43,6 @@ export function ageText(fromIso: string, now: Date): string {
   return m.age.days(Math.floor(minutes / (24 * 60)));
 }
 
-function agoText(fromIso: string, now: Date): string {
-  return now.getTime() - Date.parse(fromIso) < 60_000 ? m.age.agoJustNow : m.age.ago(ageText(fromIso, now));
-}
-
-/** For a stale action: what happened last, e.g. "Saken ble tatt av Kari Nordmann for 2 min siden." */
-export function changeNotice(t: Ticket, now: Date): string {
-  const e = t.history[t.history.length - 1];
-  if (!e) return '';
-  return m.changed[e.action](e.actor.name, agoText(e.at, now));
-}
-
 // ---------------------------------------------------------------- what the cards show
 
 interface Fact { label: string; value: string }

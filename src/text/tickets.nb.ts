@@ -177,32 +177,12 @@ export const ticketTexts = {
     'sendt-til-kanal': () => 'sendte saken til teamets kanal',
   } satisfies Record<TicketAction, (note?: string) => string>,
 
-  /** For a stale action: what changed since the card was shown ("Saken ble tatt av Kari for 2 min siden"). */
-  changed: {
-    opprettet: (who: string, ago: string) => `Saken ble sendt av ${who} ${ago}.`,
-    tatt: (who: string, ago: string) => `Saken ble tatt av ${who} ${ago}.`,
-    tildelt: (who: string, ago: string) => `Saken ble tildelt av ${who} ${ago}.`,
-    besvart: (who: string, ago: string) => `Saken ble besvart av ${who} ${ago}.`,
-    spurt: (who: string, ago: string) => `${who} stilte veilederen et spørsmål ${ago}.`,
-    'info-lagt-til': (who: string, ago: string) => `${who} la til informasjon ${ago}.`,
-    lukket: (who: string, ago: string) => `Saken ble lukket av ${who} ${ago}.`,
-    trukket: (who: string, ago: string) => `Saken ble trukket av ${who} ${ago}.`,
-    gjenapnet: (who: string, ago: string) => `Saken ble gjenåpnet av ${who} ${ago}.`,
-    lost: (who: string, ago: string) => `Saken ble markert som løst av ${who} ${ago}.`,
-    'lagret-som-faq': (who: string, ago: string) => `Svaret ble lagret som FAQ av ${who} ${ago}.`,
-    leveringsfeil: (_who: string, ago: string) => `En melding om saken kunne ikke leveres ${ago}.`,
-    purret: (_who: string, ago: string) => `Veiviser minnet teamet på saken ${ago}.`,
-    'sendt-til-kanal': (_who: string, ago: string) => `Saken ble sendt til teamets kanal ${ago}.`,
-  } satisfies Record<TicketAction, (who: string, ago: string) => string>,
-
-  /** The age of a ticket, and "… ago" for notices. */
+  /** The age of a ticket on its card. */
   age: {
     justNow: 'under 1 min',
     minutes: (n: number) => `${n} min`,
     hours: (n: number) => `${n} t`,
     days: (n: number) => (n === 1 ? '1 dag' : `${n} dager`),
-    ago: (age: string) => `for ${age} siden`,
-    agoJustNow: 'nå nettopp',
   },
 
   // ---------------------------------------------------------------- messages

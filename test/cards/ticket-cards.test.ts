@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {
-  changeNotice, escalationFormCard, myTicketsCard, ticketCard, veilederTicketCard, type Member,
+  escalationFormCard, myTicketsCard, ticketCard, veilederTicketCard, type Member,
 } from '../../src/bot/ticket-cards.js';
 import { ticketTexts } from '../../src/text/tickets.nb.js';
 import { AC, validateCard } from '../helpers/adaptive-cards.js';
@@ -541,8 +541,9 @@ describe('Ticket cards', () => {
 
   it('a stale action gets a notice that says what changed, by whom and when', () => {
     const t = ticketIn('tatt', { history: [...ticketIn('ny').history, ev('2026-11-21T09:02:00Z', kari, 'tatt')] });
-    assert.equal(changeNotice(t, NOW), 'Saken ble tatt av Kari Nordmann for 2 min siden.');
-    assert.equal(changeNotice(t, new Date('2026-11-21T09:02:20Z')), 'Saken ble tatt av Kari Nordmann nå nettopp.');
+    // The notice the bot shows on a stale action (ticketTexts.staleNotice, used by the ticket edge).
+    assert.equal(ticketTexts.staleNotice(t, NOW), 'Saken ble tatt av Kari Nordmann for 2 min siden. Kortet viser nå saken slik den er.');
+    assert.equal(ticketTexts.staleNotice(t, new Date('2026-11-21T09:02:20Z')), 'Saken ble tatt av Kari Nordmann akkurat nå. Kortet viser nå saken slik den er.');
   });
 
   it('the veileder is told who closed the ticket: the team, or Veiviser after no reaction (and what to do then)', () => {
