@@ -72,8 +72,6 @@ const Shown = z.array(z.object({ mailbox: z.string().max(200), start: z.string()
 /** Where a refusal is shown: the form a request came from, or the talk's card as this side sees it. */
 type Showing = { form: BookingDraft } | { verb: string; talk?: Booking; view: 'veileder' | 'counsellor' };
 
-/** The status of a refusal that has no card to show it on. */
-
 export class BookingEdge {
   private readonly clock: () => Date;
   private readonly cmd: BookingCommandDeps;
@@ -104,7 +102,8 @@ export class BookingEdge {
   async onText(turn: Turn, text: string): Promise<boolean> {
     if (turn.conversation.type !== 'personal') return false;
     const t = fold(text.toLowerCase()).replace(/[.!?]+$/, '').trim();
-    if (/^(book|bestill( en)? (samtale|trepartssamtale)|trepartssamtale)$/.test(t) || asksToBookATalk(t)) {
+    // "book", "trepartssamtale", or a booking verb with a talk ("bestill en samtale", "kan jeg booke trepartsmøte?").
+    if (/^(book|trepartssamtale)$/.test(t) || asksToBookATalk(t)) {
       await turn.sendCard(bookingFormCard({ regions: this.regions(), draft: await this.rememberedRegion(turn) }));
       return true;
     }

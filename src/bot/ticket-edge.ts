@@ -394,7 +394,7 @@ export class TicketEdge {
         const m = await this.d.roster.member(turn, teamId, { id: from.id, aadObjectId: from.aadObjectId });
         allowed = m?.userRole?.toLowerCase() === 'owner';
       } catch (err) {
-        this.d.log.warn({ event: 'roster_unavailable', err: (err as Error).message });
+        this.rosterUnavailable(err as Error);
       }
     }
     if (!allowed) {
