@@ -35,8 +35,10 @@ export type RequestProps = Pick<Booking, 'veileder' | 'counsellor' | 'format' | 
   end: Date;
 };
 
-/** The counsellor acting; the edge establishes `mailbox` from the signed-in user. */
-/** A counsellor acting: the mailbox the user is linked to (none: not a counsellor, refused). */
+/**
+ * Someone acting on a talk: `mailbox` is the counsellor mailbox the user is linked to (the edge
+ * establishes it from the signed-in user; none: not the counsellor, refused where only they may act).
+ */
 export interface CounsellorActor extends BookingActor { mailbox?: string }
 
 /** A reminder goes this many hours before a talk — only when the talk was confirmed earlier than that. */
@@ -135,7 +137,7 @@ export class BookingService {
   }
 
   /** The other side accepts a proposed time (a new request's, or a confirmed talk's move). */
-  async acceptProposal(p: { bookingId: string; actor: BookingActor & { mailbox?: string }; expectedVersion: number }): Promise<Booking> {
+  async acceptProposal(p: { bookingId: string; actor: CounsellorActor; expectedVersion: number }): Promise<Booking> {
     const b = await this.load(p.bookingId);
     // Someone who is neither side is refused before the state says anything about the talk.
     if (!isVeilederOf(b, p.actor) && !isCounsellorOf(b, p.actor)) throw new DomainError('forbidden', 'Bare veilederen eller rådgiveren kan godta et nytt tidspunkt.');
@@ -181,7 +183,7 @@ export class BookingService {
    * Another time: the counsellor may propose one for a new request or a confirmed talk, the
    * veileder for a confirmed talk (a move). The proposed time is held; the other side accepts it.
    */
-  async propose(p: { bookingId: string; actor: BookingActor & { mailbox?: string }; start: Date; end: Date; expectedVersion: number }): Promise<Booking> {
+  async propose(p: { bookingId: string; actor: CounsellorActor; start: Date; end: Date; expectedVersion: number }): Promise<Booking> {
     const b = await this.load(p.bookingId);
     const counsellor = isCounsellorOf(b, p.actor);
     const veileder = isVeilederOf(b, p.actor);
@@ -197,7 +199,7 @@ export class BookingService {
   }
 
   /** Either side cancels; a calendar event is cancelled with a comment (attendees are told). */
-  async cancel(p: { bookingId: string; actor: BookingActor & { mailbox?: string }; comment: string; expectedVersion: number }): Promise<Booking> {
+  async cancel(p: { bookingId: string; actor: CounsellorActor; comment: string; expectedVersion: number }): Promise<Booking> {
     const b = await this.load(p.bookingId);
     if (!isVeilederOf(b, p.actor) && !isCounsellorOf(b, p.actor)) throw new DomainError('forbidden', 'Bare veilederen eller rådgiveren kan avlyse samtalen.');
     if (!['holdt', 'foreslatt', 'bekreftet'].includes(b.state)) throw new DomainError('transition', `Samtalen er ${b.state}.`);

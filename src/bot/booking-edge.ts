@@ -13,14 +13,14 @@ import { dateTime } from '../text/time.nb.js';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BookingService, SlotTakenError } from '../booking/booking-service.js';
-import { isCounsellorOf, isVeilederOf, NOT_FOUND } from '../booking/commands/actor.js';
+import { NOT_FOUND } from '../booking/commands/actor.js';
 import {
   acceptProposal, acceptTalk, cancelTalk, declineTalk, proposeTime, requestTalk, suggestTimes,
   type Actor, type BookingCommandDeps, type SuggestInput,
 } from '../booking/commands/index.js';
 import { TOPICS, type Counsellor } from '../booking/counsellors.js';
 import type { Directory } from '../booking/directory.js';
-import type { Booking, BookingDraft } from '../booking/model.js';
+import { isCounsellorOf, isVeilederOf, type Booking, type BookingDraft } from '../booking/model.js';
 import type { Calendar } from '../calendar/calendar.js';
 import { fold } from '../faq/text.js';
 import type { Store } from '../store/store.js';

@@ -6,5 +6,5 @@ import type { Booking } from '../model.js';
 import { type Actor, type BookingCommandDeps, type TalkRef } from './actor.js';
 
 export async function acceptProposal(d: Pick<BookingCommandDeps, 'service' | 'store'>, input: TalkRef, actor: Actor): Promise<Booking> {
-  return d.service.acceptProposal({ bookingId: input.bookingId, actor: { id: actor.id, name: actor.name, mailbox: actor.mailbox }, expectedVersion: input.expectedVersion });
+  return d.service.acceptProposal({ bookingId: input.bookingId, actor, expectedVersion: input.expectedVersion });
 }

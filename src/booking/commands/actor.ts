@@ -50,7 +50,6 @@ export async function loadTalk(store: Pick<Store, 'getBooking'>, id: string): Pr
   return b;
 }
 
-export { isCounsellorOf, isVeilederOf };
 
 /** The talk's two sides: the veileder who asked and the counsellor. */
 export function mustBeEitherSide(b: Booking, a: Actor, what: string): void {

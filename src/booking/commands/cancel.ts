@@ -6,5 +6,5 @@ import type { Booking } from '../model.js';
 import { type Actor, type BookingCommandDeps, type TalkRef } from './actor.js';
 
 export async function cancelTalk(d: Pick<BookingCommandDeps, 'service' | 'store'>, input: TalkRef & { comment?: string }, actor: Actor): Promise<Booking> {
-  return d.service.cancel({ bookingId: input.bookingId, actor: { id: actor.id, name: actor.name, mailbox: actor.mailbox }, comment: input.comment ?? '', expectedVersion: input.expectedVersion });
+  return d.service.cancel({ bookingId: input.bookingId, actor, comment: input.comment ?? '', expectedVersion: input.expectedVersion });
 }

@@ -3,5 +3,5 @@ import type { Booking } from '../model.js';
 import { type Actor, type BookingCommandDeps, type TalkRef } from './actor.js';
 
 export async function declineTalk(d: Pick<BookingCommandDeps, 'service' | 'store'>, input: TalkRef & { reason: string }, actor: Actor): Promise<Booking> {
-  return d.service.decline({ bookingId: input.bookingId, actor: { id: actor.id, name: actor.name, mailbox: actor.mailbox }, reason: input.reason, expectedVersion: input.expectedVersion });
+  return d.service.decline({ bookingId: input.bookingId, actor, reason: input.reason, expectedVersion: input.expectedVersion });
 }

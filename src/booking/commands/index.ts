@@ -6,4 +6,4 @@ export { cancelTalk } from './cancel.js';
 export { declineTalk } from './decline.js';
 export { proposeTime, type ProposeInput } from './propose.js';
 export { requestTalk, type RequestInput } from './request.js';
-export { draftOf, suggestTimes, type SuggestInput, type Suggestions } from './suggest.js';
+export { suggestTimes, type SuggestInput, type Suggestions } from './suggest.js';

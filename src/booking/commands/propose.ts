@@ -22,5 +22,5 @@ export async function proposeTime(d: Pick<BookingCommandDeps, 'service' | 'store
   const start = DateTime.fromISO(`${input.date}T${input.time}`, { zone: ZONE });
   if (!start.isValid) throw new DomainError('validation', 'Ugyldig tidspunkt.');
   const minutes = (Date.parse(b.end) - Date.parse(b.start)) / 60_000;
-  return d.service.propose({ bookingId: b.id, actor: { id: actor.id, name: actor.name, mailbox: actor.mailbox }, start: start.toJSDate(), end: start.plus({ minutes }).toJSDate(), expectedVersion: input.expectedVersion });
+  return d.service.propose({ bookingId: b.id, actor, start: start.toJSDate(), end: start.plus({ minutes }).toJSDate(), expectedVersion: input.expectedVersion });
 }

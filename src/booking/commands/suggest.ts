@@ -8,7 +8,8 @@ import type { Booking, BookingDraft } from '../model.js';
 import type { Slot } from '../slot-finder.js';
 import { suggestSlots } from '../suggest.js';
 import { DomainError } from '../../domain-error.js';
-import { isVeilederOf, NOT_FOUND, type Actor, type BookingCommandDeps } from './actor.js';
+import { isVeilederOf } from '../model.js';
+import { NOT_FOUND, type Actor, type BookingCommandDeps } from './actor.js';
 
 export type SuggestInput =
   | {
@@ -27,7 +28,7 @@ export interface Suggestions {
 }
 
 /** The form a talk was booked with, for new times (the region is not kept on the talk). */
-export function draftOf(b: Booking): BookingDraft {
+function draftOf(b: Booking): BookingDraft {
   return {
     brukerAlias: b.brukerAlias, format: b.format, topic: b.topic, duration: Math.round((Date.parse(b.end) - Date.parse(b.start)) / 60_000),
     interpreterLanguage: b.interpreterLanguage, timeOfDay: 'any', veilederJoins: b.veilederJoins, brukerEmail: b.brukerEmail,
