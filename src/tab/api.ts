@@ -30,7 +30,7 @@ import { NotTeamMemberError, teamMemberOf, type CommandActor, type Member, type 
 import { StaleTicketError, type TicketService } from '../tickets/ticket-service.js';
 import { TabAuth, TabAuthError, type TabRole, type TabUser } from './auth.js';
 import { tabTexts } from '../text/tab.nb.js';
-import { talkRow } from './booking-api.js';
+import { talkFields, talkRow } from './booking-api.js';
 
 export type CrawlStatus = CrawlStatusRecord;
 
@@ -93,11 +93,9 @@ function summary(t: Ticket, now: Date) {
   };
 }
 
+/** One talk in the bookings overview: who asked, how long it is held, and the meeting link. */
 function bookingRow(b: Booking) {
-  return {
-    id: b.id, state: b.state, counsellor: b.counsellor.name, start: b.start, end: b.end, format: b.format, place: b.place, topic: topicLabel(b.topic),
-    veileder: b.veileder.name, holdUntil: b.holdUntil, joinUrl: b.event?.joinUrl,
-  };
+  return { ...talkFields(b), veileder: b.veileder.name, holdUntil: b.holdUntil, joinUrl: b.event?.joinUrl };
 }
 
 /**

@@ -31,12 +31,14 @@ export interface BookingApiDeps {
 const Id = z.string().regex(/^TS-\d{4}-\d{4,6}$/);
 const CancelBody = z.object({ expectedVersion: z.number().int().min(1), comment: z.string().max(500).optional() });
 
+/** What every list of talks in the tab shows of one: when, with whom, how, about what. */
+export function talkFields(b: Booking) {
+  return { id: b.id, state: b.state, counsellor: b.counsellor.name, start: b.start, end: b.end, format: b.format, place: b.place, topic: topicLabel(b.topic) };
+}
+
 /** One talk as the veileder's list shows it, with the version to act on. */
 export function talkRow(b: Booking) {
-  return {
-    id: b.id, version: b.version, state: b.state, counsellor: b.counsellor.name, start: b.start, end: b.end, format: b.format, place: b.place, topic: topicLabel(b.topic),
-    canCancel: ACTIVE_BOOKING_STATES.includes(b.state),
-  };
+  return { ...talkFields(b), version: b.version, canCancel: ACTIVE_BOOKING_STATES.includes(b.state) };
 }
 
 const userOf = (req: Request): TabUser => (req as Request & { user: TabUser }).user;
