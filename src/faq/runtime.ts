@@ -63,9 +63,9 @@ export class FaqRuntime {
     return this.faq;
   }
 
-  /** The decision model in use (the index's, or the configured one before the first build). */
+  /** The decision model in use: every index is built with the configured one. */
   decisionModel(): DecisionModel {
-    return this.faq?.model ?? this.d.model;
+    return this.d.model;
   }
 
   topicLabels(): Map<string, string> {
