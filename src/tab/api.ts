@@ -26,7 +26,7 @@ import { OPEN_STATES, SECTION_LABELS, SECTIONS, STATE_LABELS, STATES, type Ticke
 import { DomainError, HTTP_STATUS } from '../domain-error.js';
 import * as commands from '../tickets/commands/index.js';
 import { myTickets } from '../tickets/queries.js';
-import { NotTeamMemberError, teamMemberOf, type CommandActor, type Member, type TeamRoster } from '../tickets/team-roster.js';
+import { memberId, NotTeamMemberError, teamMemberOf, type CommandActor, type Member, type TeamRoster } from '../tickets/team-roster.js';
 import { StaleTicketError, type TicketService } from '../tickets/ticket-service.js';
 import { TabAuth, TabAuthError, type TabRole, type TabUser } from './auth.js';
 import { tabTexts } from '../text/tab.nb.js';
@@ -266,7 +266,7 @@ function ticketRoutes(r: express.Router, d: TabApiDeps, { json, anyone, team }: 
     }
     const member = await teamMemberOf(rosterFor(req.user!), t, tabActor(req.user!)).catch(() => undefined);
     let members: { id: string; name: string }[] = [];
-    if (member && t.channel?.teamId) members = (await d.roster.members(t.channel.teamId).catch(() => [])).map((m) => ({ id: m.aadObjectId ?? m.id, name: m.name }));
+    if (member && t.channel?.teamId) members = (await d.roster.members(t.channel.teamId).catch(() => [])).map((m) => ({ id: memberId(m), name: m.name }));
     res.json({
       ticket: {
         ...summary(t, d.clock()), question: t.question, situation: situationFacts(t.situation), answer: t.answer, pendingQuestion: t.pendingQuestion, requester: { name: t.requester.name },

@@ -12,7 +12,7 @@ import type { BookingService } from '../booking/booking-service.js';
 import { NOT_FOUND } from '../booking/commands/actor.js';
 import { cancelTalk } from '../booking/commands/cancel.js';
 import { topicLabel } from '../booking/counsellors.js';
-import { ACTIVE_BOOKING_STATES, type Booking } from '../booking/model.js';
+import { ACTIVE_BOOKING_STATES, isVeilederOf, type Booking } from '../booking/model.js';
 import { DomainError, HTTP_STATUS } from '../domain-error.js';
 import type { Store } from '../store/store.js';
 import type { TabUser } from './auth.js';
@@ -51,7 +51,7 @@ export function createBookingApi(d: BookingApiDeps): express.Router {
   r.get('/api/tab/bookings/:id', d.signedIn, async (req: Request, res: Response) => {
     const id = Id.safeParse(req.params.id);
     const b = id.success ? await d.store.getBooking(id.data) : undefined;
-    if (!b || b.veileder.id !== userOf(req).id) {
+    if (!b || !isVeilederOf(b, userOf(req))) {
       res.status(404).json({ error: NOT_FOUND });
       return;
     }
